@@ -1,0 +1,4 @@
+declare const __SDK_VERSION__: string;
+
+/** The package version, injected from package.json at build time. */
+export const VERSION: string = __SDK_VERSION__;
