@@ -1,0 +1,112 @@
+/**
+ * What every event class shares: construction from a camelCase init (validated against the wire
+ * schema), parsing from wire JSON (validated once, never twice), and serialisation back to the
+ * exact wire object. Validation issues are reported by wire (snake_case) dotted path, e.g.
+ * `num_signals` or `symbols.0`, whether the event came from an init object or from JSON.
+ */
+import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
+import type { SyncSchema } from '../validation.js';
+import { timestampToDate } from './formats.js';
+import { initToWireInput, payloadFieldKeys } from './init.js';
+import type { EventInit, FieldKey, WireEventBase } from './init.js';
+
+/** Everything the shared code needs to know about one event class. */
+export interface EventSpec<W extends WireEventBase> {
+  /** Class name, used as the subject of validation errors. */
+  readonly name: string;
+  /** The `event_type` literal, which is also the channel name. */
+  readonly eventType: W['event_type'];
+  readonly schema: SyncSchema<W>;
+  readonly fields: readonly FieldKey[];
+}
+
+/** Builds an {@link EventSpec} from a valibot object schema (field names read once, here). */
+export function defineEventSpec<W extends WireEventBase>(
+  name: string,
+  eventType: W['event_type'],
+  schema: SyncSchema<W> & { readonly entries: Readonly<Record<string, unknown>> },
+): EventSpec<W> {
+  return Object.freeze({ name, eventType, schema, fields: payloadFieldKeys(Object.keys(schema.entries)) });
+}
+
+/** Wire data that already passed its schema; constructors take it as is. Never exported publicly. */
+class ValidatedWire<W> {
+  constructor(readonly wire: W) {}
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * Parses wire input (JSON text, bytes, or an already-parsed object) against `spec`'s schema and
+ * returns it in the form the class constructor accepts without validating again.
+ *
+ * @throws {ValidationError} when the input is not JSON or does not match the schema.
+ */
+export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec<W>, input: unknown): EventInit<W> {
+  const data =
+    typeof input === 'string'
+      ? parseJsonOrThrow(spec.name, input)
+      : input instanceof Uint8Array
+        ? parseJsonOrThrow(spec.name, textDecoder.decode(input))
+        : input;
+  // The only place where a ValidatedWire poses as an init: the constructor checks for it first.
+  return new ValidatedWire(parseOrThrow(spec.name, spec.schema, data)) as unknown as EventInit<W>;
+}
+
+function freezeWire<W extends WireEventBase>(wire: W): Readonly<W> {
+  for (const value of Object.values(wire)) if (Array.isArray(value)) Object.freeze(value);
+  return Object.freeze(wire);
+}
+
+/**
+ * Base class of {@link SignalEvent}, {@link OrderEvent} and {@link PositionEvent}. Instances are
+ * immutable; `toJSON()` returns the wire object, so `JSON.stringify(event)` writes wire JSON.
+ */
+export abstract class BaseEvent<W extends WireEventBase> {
+  /** The event type, equal to the channel name. */
+  readonly eventType: W['event_type'];
+  /** RFC 3339 timestamp string, exactly as received or created (see {@link BaseEvent.date}). */
+  readonly timestamp: string;
+  /** Unique id; set on events created in TypeScript, `undefined` if the wire message had none. */
+  readonly eventId: string | undefined;
+  readonly #wire: Readonly<W>;
+  #json: string | undefined;
+
+  /**
+   * @throws {ValidationError} listing every invalid field by wire path.
+   */
+  protected constructor(spec: EventSpec<W>, init: EventInit<W>) {
+    const wire =
+      init instanceof ValidatedWire
+        ? (init.wire as W)
+        : parseOrThrow(spec.name, spec.schema, initToWireInput(spec.eventType, spec.fields, init));
+    this.#wire = freezeWire(wire);
+    this.eventType = wire.event_type;
+    this.timestamp = wire.timestamp;
+    this.eventId = wire.event_id;
+  }
+
+  /** The channel this event is published on (same as `eventType`). */
+  get channel(): W['event_type'] {
+    return this.eventType;
+  }
+
+  /** The timestamp as a new `Date` (millisecond precision; the string keeps microseconds). */
+  get date(): Date {
+    return timestampToDate(this.timestamp);
+  }
+
+  /**
+   * The wire object (snake_case, known fields only, `event_id` omitted when absent). It is frozen
+   * and shared: copy it before changing anything.
+   */
+  toJSON(): Readonly<W> {
+    return this.#wire;
+  }
+
+  /** The wire JSON text, computed once per event. */
+  toWire(): string {
+    this.#json ??= JSON.stringify(this.#wire);
+    return this.#json;
+  }
+}

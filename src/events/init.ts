@@ -1,0 +1,86 @@
+/**
+ * camelCase init types derived mechanically from the wire types, and the runtime mapping that
+ * turns an init object into wire input for the schema. One source per shape: a field added to a
+ * schema appears in its init type and in the mapping without further edits.
+ */
+import { randomUUID } from 'node:crypto';
+import { formatTimestamp, nowTimestamp } from './formats.js';
+
+/** The fields every wire event has. */
+export interface WireEventBase {
+  event_type: string;
+  timestamp: string;
+  event_id?: string;
+}
+
+/** `'num_signals'` → `'numSignals'`, at the type level. */
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+type InitValue<T> = T extends readonly (infer E)[] ? readonly E[] : T;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** A wire shape with camelCase keys (modifiers kept; arrays accepted as readonly). */
+export type CamelCased<W> = {
+  [K in keyof W as K extends string ? CamelCase<K> : never]: InitValue<W[K]>;
+};
+
+/**
+ * The camelCase object an event class is constructed from: every payload field of wire shape
+ * `W`, plus optional `eventType` (defaults to the class's), `timestamp` (RFC 3339 string or a
+ * `Date`; defaults to now) and `eventId` (defaults to a random UUID).
+ */
+export type EventInit<W extends WireEventBase> = Simplify<
+  Omit<CamelCased<W>, 'eventType' | 'timestamp' | 'eventId'> & {
+    eventType?: W['event_type'] | undefined;
+    timestamp?: string | Date | undefined;
+    eventId?: string | undefined;
+  }
+>;
+
+/** `'num_signals'` → `'numSignals'`. */
+export function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** A payload field: its wire (snake_case) and init (camelCase) names. */
+export interface FieldKey {
+  readonly wire: string;
+  readonly init: string;
+}
+
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['event_type', 'timestamp', 'event_id']);
+
+/** The payload fields (everything but the envelope) of a wire schema's keys, in schema order. */
+export function payloadFieldKeys(wireKeys: readonly string[]): readonly FieldKey[] {
+  return Object.freeze(
+    wireKeys.filter((key) => !ENVELOPE_KEYS.has(key)).map((key) => Object.freeze({ wire: key, init: snakeToCamel(key) })),
+  );
+}
+
+function timestampInput(value: unknown): unknown {
+  if (value === undefined) return nowTimestamp();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : formatTimestamp(value);
+  return value;
+}
+
+/**
+ * Builds the wire object for `init` (not yet validated): envelope defaults filled in, payload
+ * fields renamed to snake_case, keys in wire order with `event_id` last. Only known keys are read
+ * from `init`, so stray or hostile keys never reach the output.
+ */
+export function initToWireInput(
+  eventType: string,
+  fields: readonly FieldKey[],
+  init: object,
+): Record<string, unknown> {
+  const source = init as Readonly<Record<string, unknown>>;
+  const wire: Record<string, unknown> = {
+    event_type: source['eventType'] ?? eventType,
+    timestamp: timestampInput(source['timestamp']),
+  };
+  for (const field of fields) wire[field.wire] = source[field.init];
+  wire['event_id'] = source['eventId'] ?? randomUUID();
+  return wire;
+}

@@ -1,0 +1,100 @@
+/**
+ * valibot schemas of the events as they travel on the wire (snake_case JSON, exactly as the
+ * Python services' Pydantic models write them). They are the single source of truth: the wire
+ * types below are inferred from them, and the camelCase init types are derived from those.
+ *
+ * Unknown fields are tolerated and dropped (`v.object` keeps only known keys, which also keeps
+ * `__proto__`/`constructor` keys of hostile input out of the output).
+ */
+import * as v from 'valibot';
+import { CHANNELS } from './channels.js';
+import { decimalProblem, isoDateProblem, timestampProblem } from './formats.js';
+import type { EventInit } from './init.js';
+
+const MAX_QUOTED = 64;
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+}
+
+/** A string schema whose text must pass `problem` (which returns why it does not, or undefined). */
+function formattedString(problem: (text: string) => string | undefined) {
+  return v.pipe(
+    v.string(),
+    v.rawCheck<string>(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const reason = problem(dataset.value);
+      if (reason !== undefined) addIssue({ message: `${quote(dataset.value)} ${reason}` });
+    }),
+  );
+}
+
+/** Timezone-aware RFC 3339 timestamp with `Z` or an offset and at most 6 fractional digits. */
+export const TimestampSchema = formattedString(timestampProblem);
+
+/** ISO `YYYY-MM-DD` date that exists in the calendar. */
+export const IsoDateSchema = formattedString(isoDateProblem);
+
+/** Finite decimal number written as a string (`"150.25"`); a JSON number is refused. */
+export const DecimalStringSchema = formattedString(decimalProblem);
+
+const CountSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const SignedIntSchema = v.pipe(v.number(), v.safeInteger());
+// Not part of the Python models (they ignore it); TypeScript producers send a UUID.
+const EventIdSchema = v.exactOptional(v.pipe(v.string(), v.nonEmpty()));
+
+/** The position actions the Python services publish. */
+export const POSITION_ACTIONS = ['buy', 'sell', 'fill', 'partial_fill'] as const;
+
+/** One of {@link POSITION_ACTIONS}. */
+export type PositionAction = (typeof POSITION_ACTIONS)[number];
+
+/** Wire schema of a `signals.generated` event. */
+export const SignalEventSchema = v.object({
+  event_type: v.literal(CHANNELS.SIGNALS),
+  timestamp: TimestampSchema,
+  strategy_id: v.string(),
+  symbols: v.pipe(v.array(v.string()), v.minLength(1)),
+  num_signals: CountSchema,
+  as_of_date: IsoDateSchema,
+  event_id: EventIdSchema,
+});
+
+/** Wire schema of an `orders.executed` event. */
+export const OrderEventSchema = v.object({
+  event_type: v.literal(CHANNELS.ORDERS),
+  timestamp: TimestampSchema,
+  run_id: v.pipe(v.string(), v.uuid()),
+  strategy_id: v.string(),
+  num_orders: CountSchema,
+  num_accepted: CountSchema,
+  num_rejected: CountSchema,
+  event_id: EventIdSchema,
+});
+
+/** Wire schema of a `positions.updated` event. */
+export const PositionEventSchema = v.object({
+  event_type: v.literal(CHANNELS.POSITIONS),
+  timestamp: TimestampSchema,
+  symbol: v.string(),
+  action: v.picklist(POSITION_ACTIONS),
+  qty_change: SignedIntSchema,
+  new_qty: SignedIntSchema,
+  price: DecimalStringSchema,
+  strategy_id: v.string(),
+  event_id: EventIdSchema,
+});
+
+/** A `signals.generated` event as JSON on the wire (snake_case). */
+export type SignalEventWire = v.InferOutput<typeof SignalEventSchema>;
+/** An `orders.executed` event as JSON on the wire (snake_case). */
+export type OrderEventWire = v.InferOutput<typeof OrderEventSchema>;
+/** A `positions.updated` event as JSON on the wire (snake_case). */
+export type PositionEventWire = v.InferOutput<typeof PositionEventSchema>;
+
+/** Fields to build a {@link SignalEventWire} from TypeScript (camelCase; defaults filled in). */
+export type SignalEventInit = EventInit<SignalEventWire>;
+/** Fields to build an {@link OrderEventWire} from TypeScript (camelCase; defaults filled in). */
+export type OrderEventInit = EventInit<OrderEventWire>;
+/** Fields to build a {@link PositionEventWire} from TypeScript (camelCase; defaults filled in). */
+export type PositionEventInit = EventInit<PositionEventWire>;
