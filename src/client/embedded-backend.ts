@@ -1,0 +1,240 @@
+import type {
+  AutoClaimResult,
+  Backend,
+  BackendSignal,
+  DuplicateOptions,
+  MessageListener,
+  PendingEntry,
+  ScanPage,
+  SetEntry,
+  StreamBatch,
+  StreamEntry,
+} from './backend.js';
+
+/** The slice of an ioredis(-mock) instance the embedded adapter calls. */
+export interface IoredisLike {
+  get(key: string): Promise<string | null>;
+  getBuffer(key: string): Promise<Buffer | null>;
+  mget(keys: string[]): Promise<Array<string | null>>;
+  mgetBuffer(keys: string[]): Promise<Array<Buffer | null>>;
+  set(key: string, value: string | Buffer, ...args: Array<string | number>): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+  unlink(...keys: string[]): Promise<number>;
+  expire(key: string, seconds: number): Promise<number>;
+  ttl(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<number>;
+  scan(cursor: string, ...args: Array<string | number>): Promise<[string, string[]]>;
+  info(section?: string): Promise<string>;
+  ping(): Promise<string>;
+  xadd(key: string, ...args: string[]): Promise<string | null>;
+  xrange(key: string, start: string, end: string, ...args: Array<string | number>): Promise<Array<[string, string[]]>>;
+  xlen(key: string): Promise<number>;
+  subscribe(...channels: string[]): Promise<unknown>;
+  psubscribe(...patterns: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  punsubscribe(...patterns: string[]): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'pmessage', listener: (pattern: string, channel: string, message: string) => void): unknown;
+  disconnect(): void;
+  quit(): Promise<unknown>;
+}
+
+/** Makes a new connection to one embedded server. */
+export type IoredisFactory = () => IoredisLike;
+
+function unsupported(command: string): Promise<never> {
+  // Reply-shaped, so RedisClient maps it to a RedisCommandError like a real server's refusal.
+  return Promise.reject(new Error(`ERR ${command} is not supported by the embedded in-memory backend; use a real Redis server`));
+}
+
+function toFields(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i] as string] = pairs[i + 1] as string;
+  return out;
+}
+
+/**
+ * The in-process adapter of the backend port, over ioredis-mock: same keyspace and pub/sub
+ * for every connection of one embedded server. Consumer-group stream commands are not
+ * available (ioredis-mock lacks them) and reject with a clear command error.
+ */
+export class EmbeddedBackend implements Backend {
+  readonly kind = 'embedded' as const;
+  readonly #factory: IoredisFactory;
+  #redis: IoredisLike | undefined;
+  #ready = false;
+  #listener: (signal: BackendSignal) => void = () => undefined;
+  readonly #channelListeners = new Map<string, MessageListener>();
+  readonly #patternListeners = new Map<string, MessageListener>();
+
+  /** Internal: `createEmbeddedClient` builds it. */
+  constructor(factory: IoredisFactory) {
+    this.#factory = factory;
+  }
+
+  get raw(): unknown {
+    return this.#redis;
+  }
+
+  get #r(): IoredisLike {
+    if (!this.#redis) throw new Error('not connected');
+    return this.#redis;
+  }
+
+  onSignal(listener: (signal: BackendSignal) => void): void {
+    this.#listener = listener;
+  }
+
+  async connect(): Promise<void> {
+    if (!this.#redis) {
+      const redis = this.#factory();
+      redis.on('message', (channel, message) => this.#channelListeners.get(channel)?.(message, channel));
+      redis.on('pmessage', (pattern, channel, message) => this.#patternListeners.get(pattern)?.(message, channel, pattern));
+      this.#redis = redis;
+    }
+    this.#ready = true;
+    this.#listener({ type: 'ready' });
+  }
+
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  async close(): Promise<void> {
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (!this.#redis) return;
+    this.#ready = false;
+    this.#redis.disconnect();
+    this.#redis = undefined;
+    this.#listener({ type: 'end' });
+  }
+
+  duplicate(_options?: DuplicateOptions): Backend {
+    return new EmbeddedBackend(this.#factory);
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.#r.get(key);
+  }
+
+  getBuffer(key: string): Promise<Buffer | null> {
+    return this.#r.getBuffer(key);
+  }
+
+  mget(keys: readonly string[]): Promise<Array<string | null>> {
+    return this.#r.mget([...keys]);
+  }
+
+  mgetBuffer(keys: readonly string[]): Promise<Array<Buffer | null>> {
+    return this.#r.mgetBuffer([...keys]);
+  }
+
+  async set(entry: SetEntry): Promise<void> {
+    if (entry.ttlSeconds) await this.#r.set(entry.key, entry.value, 'EX', entry.ttlSeconds);
+    else await this.#r.set(entry.key, entry.value);
+  }
+
+  async setMany(entries: readonly SetEntry[]): Promise<void> {
+    await Promise.all(entries.map((e) => this.set(e)));
+  }
+
+  del(keys: readonly string[]): Promise<number> {
+    return this.#r.del(...keys);
+  }
+
+  unlink(keys: readonly string[]): Promise<number> {
+    return this.#r.unlink(...keys);
+  }
+
+  async expire(key: string, seconds: number): Promise<boolean> {
+    return (await this.#r.expire(key, seconds)) === 1;
+  }
+
+  ttl(key: string): Promise<number> {
+    return this.#r.ttl(key);
+  }
+
+  publish(channel: string, message: string): Promise<number> {
+    return this.#r.publish(channel, message);
+  }
+
+  scanNodeCount(): number {
+    return 1;
+  }
+
+  async scanPage(_node: number, cursor: string, match: string | undefined, count: number): Promise<ScanPage> {
+    const args: Array<string | number> = match === undefined ? ['COUNT', count] : ['MATCH', match, 'COUNT', count];
+    const [next, keys] = await this.#r.scan(cursor, ...args);
+    return { cursor: String(next), keys };
+  }
+
+  info(section?: string): Promise<string> {
+    return section === undefined ? this.#r.info() : this.#r.info(section);
+  }
+
+  async ping(): Promise<void> {
+    await this.#r.ping();
+  }
+
+  sendCommand(args: readonly string[]): Promise<unknown> {
+    return unsupported(`${args[0] ?? ''} (raw commands)`);
+  }
+
+  async subscribe(channels: readonly string[], listener: MessageListener): Promise<void> {
+    for (const c of channels) this.#channelListeners.set(c, listener);
+    await this.#r.subscribe(...channels);
+  }
+
+  async psubscribe(patterns: readonly string[], listener: MessageListener): Promise<void> {
+    for (const p of patterns) this.#patternListeners.set(p, listener);
+    await this.#r.psubscribe(...patterns);
+  }
+
+  async unsubscribe(channels: readonly string[]): Promise<void> {
+    for (const c of channels) this.#channelListeners.delete(c);
+    await this.#r.unsubscribe(...channels);
+  }
+
+  async punsubscribe(patterns: readonly string[]): Promise<void> {
+    for (const p of patterns) this.#patternListeners.delete(p);
+    await this.#r.punsubscribe(...patterns);
+  }
+
+  async xadd(key: string, fields: Record<string, string>, maxLen?: number): Promise<string> {
+    const trim = maxLen ? ['MAXLEN', '~', String(maxLen)] : [];
+    const id = await this.#r.xadd(key, ...trim, '*', ...Object.entries(fields).flat());
+    return String(id);
+  }
+
+  async xrange(key: string, start: string, end: string, count: number): Promise<StreamEntry[]> {
+    const rows = await this.#r.xrange(key, start, end, 'COUNT', count);
+    return rows.map(([id, pairs]) => ({ id, fields: toFields(pairs) }));
+  }
+
+  xlen(key: string): Promise<number> {
+    return this.#r.xlen(key);
+  }
+
+  xgroupCreate(): Promise<boolean> {
+    return unsupported('XGROUP');
+  }
+
+  xreadgroup(): Promise<StreamBatch[]> {
+    return unsupported('XREADGROUP');
+  }
+
+  xack(): Promise<number> {
+    return unsupported('XACK');
+  }
+
+  xautoclaim(): Promise<AutoClaimResult> {
+    return unsupported('XAUTOCLAIM');
+  }
+
+  xpending(): Promise<PendingEntry[]> {
+    return unsupported('XPENDING');
+  }
+}

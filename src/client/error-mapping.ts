@@ -1,0 +1,43 @@
+import { ClientClosedError, ClientOfflineError, ErrorReply, TimeoutError } from 'redis';
+import {
+  RedisClosedError,
+  RedisCommandError,
+  RedisConnectionError,
+  RedisSdkError,
+  RedisTimeoutError,
+  RedisUnavailableError,
+} from '../errors.js';
+
+/**
+ * Turns whatever a backend threw into the SDK's own error classes. node-redis errors all have
+ * `name === 'Error'`, so they are told apart with `instanceof`.
+ */
+export function toSdkError(err: unknown, command: string, phase: 'command' | 'connect' = 'command'): RedisSdkError {
+  if (err instanceof RedisSdkError) return err;
+  const context = { command };
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ErrorReply || isReplyLike(err)) {
+    if (phase === 'connect') return new RedisConnectionError(`Redis refused the connection: ${message}`, { cause: err, context });
+    return new RedisCommandError(`${command} failed: ${message}`, { cause: err, context });
+  }
+  if (err instanceof ClientOfflineError) {
+    return new RedisUnavailableError(`${command} refused: Redis is not connected`, { cause: err, context });
+  }
+  if (err instanceof ClientClosedError) {
+    return new RedisClosedError(`${command} refused: the client is closed`, { cause: err, context });
+  }
+  if (err instanceof TimeoutError) {
+    return new RedisTimeoutError(`${command} timed out: ${message}`, { cause: err, context });
+  }
+  return new RedisConnectionError(`${command} failed on the connection: ${message}`, { cause: err, context });
+}
+
+/** ioredis-mock and some node-redis paths reply with plain errors whose message starts with a Redis error code. */
+function isReplyLike(err: unknown): boolean {
+  return err instanceof Error && err.constructor === Error && /^(ERR|WRONGTYPE|NOPERM|NOAUTH|WRONGPASS|CROSSSLOT|BUSYGROUP|NOGROUP|MOVED|ASK|READONLY|NOSCRIPT|EXECABORT) /.test(err.message);
+}
+
+/** Errors after which an idempotent command may be tried again. */
+export function isRetryable(err: RedisSdkError): boolean {
+  return err instanceof RedisConnectionError || err instanceof RedisUnavailableError;
+}

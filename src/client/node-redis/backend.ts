@@ -1,0 +1,241 @@
+import { RESP_TYPES } from 'redis';
+import type {
+  AutoClaimResult,
+  Backend,
+  BackendKind,
+  BackendSignal,
+  DuplicateOptions,
+  MessageListener,
+  PendingEntry,
+  ScanPage,
+  SetEntry,
+  StreamBatch,
+  StreamEntry,
+} from '../backend.js';
+import { isCluster, type NodeRedisClientLike, type NodeRedisCommands, type NodeRedisTarget } from './commands.js';
+import { asNullableBuffer, asNullableString, asString, toAutoClaim, toPending, toStreamBatches, toStreamEntries } from './replies.js';
+
+/** Makes a fresh node-redis client, cluster or sentinel; called on every `connect()`. */
+export type NodeRedisFactory = (overrides: DuplicateOptions) => NodeRedisTarget;
+
+const BUFFER_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer };
+
+/**
+ * The production adapter of the backend port, over node-redis 6: a standalone client, a
+ * cluster or a sentinel. It always listens for `'error'`, so a dropped connection never
+ * reaches the process as an uncaught error.
+ */
+export class NodeRedisBackend implements Backend {
+  readonly kind: BackendKind;
+  #target: NodeRedisTarget | undefined;
+  #buffers: NodeRedisCommands | undefined;
+  #listener: (signal: BackendSignal) => void = () => undefined;
+  readonly #factory: NodeRedisFactory | undefined;
+  readonly #overrides: DuplicateOptions;
+
+  /** Either a factory (the SDK owns the client) or an existing client (the user owns it). */
+  constructor(kind: BackendKind, source: NodeRedisFactory | NodeRedisTarget, overrides: DuplicateOptions = {}) {
+    this.kind = kind;
+    this.#overrides = overrides;
+    if (typeof source === 'function') this.#factory = source;
+    else this.#attach(source);
+  }
+
+  get raw(): unknown {
+    return this.#target;
+  }
+
+  onSignal(listener: (signal: BackendSignal) => void): void {
+    this.#listener = listener;
+  }
+
+  #attach(target: NodeRedisTarget): void {
+    this.#target = target;
+    this.#buffers = undefined;
+    target.on('error', (error: unknown) => this.#listener({ type: 'error', error }));
+    target.on('ready', () => this.#listener({ type: 'ready' }));
+    target.on('reconnecting', () => this.#listener({ type: 'reconnecting' }));
+    target.on('end', () => this.#listener({ type: 'end' }));
+  }
+
+  get #client(): NodeRedisTarget {
+    if (!this.#target) throw new Error('not connected');
+    return this.#target;
+  }
+
+  get #bufferClient(): NodeRedisCommands {
+    this.#buffers ??= this.#client.withTypeMapping(BUFFER_MAPPING);
+    return this.#buffers;
+  }
+
+  async connect(): Promise<void> {
+    if (this.#factory && (!this.#target || !this.#target.isOpen)) this.#attach(this.#factory(this.#overrides));
+    const target = this.#client;
+    if (!target.isOpen) await target.connect();
+  }
+
+  isReady(): boolean {
+    return this.#target?.isReady ?? false;
+  }
+
+  async close(): Promise<void> {
+    if (this.#target?.isOpen) await this.#target.close();
+  }
+
+  destroy(): void {
+    if (this.#target?.isOpen) this.#target.destroy();
+  }
+
+  duplicate(options: DuplicateOptions = {}): Backend {
+    const merged = { ...this.#overrides, ...options };
+    if (this.#factory) return new NodeRedisBackend(this.kind, this.#factory, merged);
+    const source = this.#client;
+    return new NodeRedisBackend(this.kind, () => source.duplicate() as NodeRedisTarget, merged);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return asNullableString(await this.#client.get(key));
+  }
+
+  async getBuffer(key: string): Promise<Buffer | null> {
+    return asNullableBuffer(await this.#bufferClient.get(key));
+  }
+
+  async mget(keys: readonly string[]): Promise<Array<string | null>> {
+    return (await this.#client.mGet([...keys])).map(asNullableString);
+  }
+
+  async mgetBuffer(keys: readonly string[]): Promise<Array<Buffer | null>> {
+    return (await this.#bufferClient.mGet([...keys])).map(asNullableBuffer);
+  }
+
+  async set(entry: SetEntry): Promise<void> {
+    const options = entry.ttlSeconds ? { expiration: { type: 'EX' as const, value: entry.ttlSeconds } } : undefined;
+    await this.#client.set(entry.key, entry.value, options);
+  }
+
+  async setMany(entries: readonly SetEntry[]): Promise<void> {
+    // node-redis writes commands issued in one tick as one pipeline; on a cluster each goes to its slot.
+    await Promise.all(entries.map((e) => this.set(e)));
+  }
+
+  del(keys: readonly string[]): Promise<number> {
+    return this.#client.del([...keys]);
+  }
+
+  unlink(keys: readonly string[]): Promise<number> {
+    return this.#client.unlink([...keys]);
+  }
+
+  async expire(key: string, seconds: number): Promise<boolean> {
+    return Number(await this.#client.expire(key, seconds)) === 1;
+  }
+
+  ttl(key: string): Promise<number> {
+    return this.#client.ttl(key);
+  }
+
+  publish(channel: string, message: string, sharded = false): Promise<number> {
+    const client = this.#client;
+    if (sharded && client.sPublish) return client.sPublish(channel, message);
+    return client.publish(channel, message);
+  }
+
+  scanNodeCount(): number {
+    const client = this.#client;
+    return isCluster(client) ? client.masters.length : 1;
+  }
+
+  async scanPage(node: number, cursor: string, match: string | undefined, count: number): Promise<ScanPage> {
+    const client = this.#client;
+    const target = isCluster(client) ? await client.nodeClient(client.masters[node]) : client;
+    const options: { MATCH?: string; COUNT: number } = { COUNT: count };
+    if (match !== undefined) options.MATCH = match;
+    const page = await target.scan(cursor, options);
+    return { cursor: asString(page.cursor), keys: page.keys.map(asString) };
+  }
+
+  async info(section?: string): Promise<string> {
+    return asString(section === undefined ? await this.#client.info() : await this.#client.info(section));
+  }
+
+  async ping(): Promise<void> {
+    await this.#client.ping();
+  }
+
+  sendCommand(args: readonly string[], key?: string): Promise<unknown> {
+    const client = this.#client;
+    return isCluster(client) ? client.sendCommand(key, false, [...args]) : client.sendCommand([...args]);
+  }
+
+  async subscribe(channels: readonly string[], listener: MessageListener, sharded = false): Promise<void> {
+    const client = this.#client;
+    if (sharded && client.sSubscribe) await client.sSubscribe([...channels], listener);
+    else await client.subscribe([...channels], listener);
+  }
+
+  async psubscribe(patterns: readonly string[], listener: MessageListener): Promise<void> {
+    await this.#client.pSubscribe([...patterns], (message, channel) => listener(message, channel));
+  }
+
+  async unsubscribe(channels: readonly string[], sharded = false): Promise<void> {
+    const client = this.#client;
+    if (sharded && client.sUnsubscribe) await client.sUnsubscribe([...channels]);
+    else await client.unsubscribe([...channels]);
+  }
+
+  async punsubscribe(patterns: readonly string[]): Promise<void> {
+    await this.#client.pUnsubscribe([...patterns]);
+  }
+
+  async xadd(key: string, fields: Record<string, string>, maxLen?: number): Promise<string> {
+    const options = maxLen ? { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen } } : undefined;
+    return asString(await this.#client.xAdd(key, '*', fields, options));
+  }
+
+  async xgroupCreate(key: string, group: string, startId: string): Promise<boolean> {
+    try {
+      await this.#client.xGroupCreate(key, group, startId, { MKSTREAM: true });
+      return true;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('BUSYGROUP')) return false;
+      throw err;
+    }
+  }
+
+  async xreadgroup(
+    group: string,
+    consumer: string,
+    streams: ReadonlyArray<{ key: string; id: string }>,
+    count: number,
+    blockMs: number | undefined,
+  ): Promise<StreamBatch[]> {
+    const options: { COUNT: number; BLOCK?: number } = { COUNT: count };
+    if (blockMs !== undefined) options.BLOCK = blockMs;
+    return toStreamBatches(await this.#client.xReadGroup(group, consumer, streams.map((s) => ({ ...s })), options));
+  }
+
+  xack(key: string, group: string, ids: readonly string[]): Promise<number> {
+    return this.#client.xAck(key, group, [...ids]);
+  }
+
+  async xautoclaim(key: string, group: string, consumer: string, minIdleMs: number, start: string, count: number): Promise<AutoClaimResult> {
+    return toAutoClaim(await this.#client.xAutoClaim(key, group, consumer, minIdleMs, start, { COUNT: count }));
+  }
+
+  async xpending(key: string, group: string, start: string, end: string, count: number, consumer?: string): Promise<PendingEntry[]> {
+    const options = consumer === undefined ? undefined : { consumer };
+    return toPending(await this.#client.xPendingRange(key, group, start, end, count, options));
+  }
+
+  async xrange(key: string, start: string, end: string, count: number): Promise<StreamEntry[]> {
+    return toStreamEntries(await this.#client.xRange(key, start, end, { COUNT: count }));
+  }
+
+  xlen(key: string): Promise<number> {
+    return this.#client.xLen(key);
+  }
+}
+
+/** A standalone node-redis client, typed for the adapter. */
+export type { NodeRedisClientLike };

@@ -1,0 +1,76 @@
+import { createClient, createCluster, createSentinel } from 'redis';
+import type { DuplicateOptions } from '../backend.js';
+import type { ResolvedClientOptions } from '../options.js';
+import type { NodeRedisTarget } from './commands.js';
+import type { NodeRedisFactory } from './backend.js';
+
+/** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
+export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
+
+function tlsSocketOptions(o: ResolvedClientOptions): Record<string, unknown> {
+  if (!o.tls) return {};
+  const base: Record<string, unknown> = { tls: true };
+  if (typeof o.tls === 'object') Object.assign(base, o.tls);
+  // Verify the certificate against the name the user connects to, IP addresses included.
+  if (base.servername === undefined && !/^[\d.:]+$/.test(o.host)) base.servername = o.host;
+  return base;
+}
+
+function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: DuplicateOptions): Record<string, unknown> {
+  return {
+    connectTimeout: o.connectTimeoutMs,
+    socketTimeout: d.socketTimeoutMs ?? o.socketTimeoutMs,
+    keepAlive: true,
+    noDelay: true,
+    reconnectStrategy: policy,
+    ...tlsSocketOptions(o),
+  };
+}
+
+function commonOptions(o: ResolvedClientOptions, d: DuplicateOptions): Record<string, unknown> {
+  const common: Record<string, unknown> = {
+    name: o.name,
+    // Fail fast while disconnected: bounded memory, and no command ever runs after a failed
+    // re-authentication as a different user.
+    disableOfflineQueue: true,
+    commandsQueueMaxLength: o.maxPendingCommands,
+  };
+  if (d.ping !== false) common.pingInterval = o.pingIntervalMs;
+  if (o.username !== undefined) common.username = o.username;
+  if (o.password !== undefined) common.password = o.password;
+  return common;
+}
+
+/**
+ * Builds the node-redis factory for resolved options: a standalone client, a cluster or a
+ * sentinel, with the SDK's failure-model settings applied to every connection.
+ */
+export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPolicy): NodeRedisFactory {
+  return (d: DuplicateOptions): NodeRedisTarget => {
+    const socket = socketOptions(o, policy, d);
+    const common = commonOptions(o, d);
+    if (o.cluster) {
+      const cluster = createCluster({
+        rootNodes: o.cluster.rootNodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socket } })),
+        defaults: { ...common, socket },
+        useReplicas: o.cluster.useReplicas ?? false,
+      });
+      return cluster as unknown as NodeRedisTarget;
+    }
+    if (o.sentinel) {
+      const sentinel = createSentinel({
+        name: o.sentinel.name,
+        sentinelRootNodes: o.sentinel.sentinels.map((n) => ({ host: n.host, port: n.port })),
+        nodeClientOptions: { ...common, socket },
+        sentinelClientOptions: { socket: { connectTimeout: o.connectTimeoutMs, reconnectStrategy: policy } },
+      });
+      return sentinel as unknown as NodeRedisTarget;
+    }
+    const client = createClient({
+      ...common,
+      database: o.db,
+      socket: { host: o.host, port: o.port, ...socket },
+    });
+    return client as unknown as NodeRedisTarget;
+  };
+}

@@ -1,0 +1,436 @@
+import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
+import type { RedisSdkError} from '../errors.js';
+import { RedisClosedError, RedisConnectionError, RedisUnavailableError } from '../errors.js';
+import { componentLogger, type Logger } from '../logger.js';
+import type { Backend, DuplicateOptions, MessageListener } from './backend.js';
+import { optionsFromEnv, type RedisEnv } from './env.js';
+import { isRetryable, toSdkError } from './error-mapping.js';
+import { parseInfo } from './info.js';
+import { NodeRedisBackend } from './node-redis/backend.js';
+import type { NodeRedisTarget } from './node-redis/commands.js';
+import { nodeRedisFactory } from './node-redis/factory.js';
+import { describeEndpoint, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
+import { backoffDelay, sleep, withDeadline } from './resilience.js';
+import { StreamCommands } from './stream-commands.js';
+
+/** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */
+export type ClientStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** The events a {@link RedisClient} emits. */
+export interface RedisClientEvents {
+  ready: [];
+  reconnecting: [];
+  /** Connection-level errors, already mapped to SDK errors. Listening is optional. */
+  error: [RedisSdkError];
+  close: [];
+}
+
+/** Options of {@link RedisClient.scan}. */
+export interface ScanOptions {
+  /** A glob pattern (`MATCH`). Escape user input with care. */
+  match?: string;
+  /** Hint of keys per page (`COUNT`). @default 100 */
+  count?: number;
+}
+
+/** Options of {@link RedisClient.set}. */
+export interface SetOptions {
+  /** Expire the key after this many seconds. */
+  ttlSeconds?: number;
+}
+
+type Mode = 'foreground' | 'background';
+
+/**
+ * A Redis connection manager with the failure model of the SDK: every call settles within its
+ * deadline (also when a command is already on the wire), idempotent commands retry connection
+ * errors with jittered backoff, reconnection never gives up once connected, calls fail fast
+ * while disconnected, and a dropped connection never crashes the process.
+ *
+ * @example
+ * ```ts
+ * await using client = await RedisClient.connect({ url: 'redis://localhost:6379' });
+ * await client.set('greeting', 'hello', { ttlSeconds: 60 });
+ * console.log(await client.get('greeting'));
+ * ```
+ */
+export class RedisClient extends EventEmitter<RedisClientEvents> {
+  readonly #options: ResolvedClientOptions;
+  readonly #backend: Backend;
+  readonly #log: Logger;
+  readonly #endpoint: string;
+  #status: ClientStatus = 'closed';
+  #mode: Mode = 'foreground';
+  #everReady = false;
+  #closing = false;
+  #connecting: Promise<this> | undefined;
+  /** Stream commands (XADD, XREADGROUP...) with the same deadlines and error mapping. */
+  readonly streams: StreamCommands;
+
+  /**
+   * Creates a client; nothing connects until {@link connect}. Invalid options throw a
+   * `ConfigError` here. The third form is internal: an adapter of the backend port.
+   */
+  constructor(options: RedisClientOptions = {}, backend?: Backend) {
+    super();
+    this.#options = resolveClientOptions(options);
+    this.#log = componentLogger(options.logger, 'redis-client');
+    this.#endpoint = backend?.kind === 'embedded' ? 'embedded' : describeEndpoint(this.#options);
+    const kind = this.#options.cluster ? 'cluster' : this.#options.sentinel ? 'sentinel' : 'standalone';
+    this.#backend = backend ?? new NodeRedisBackend(kind, nodeRedisFactory(this.#options, (n, c) => this.#reconnectPolicy(n, c)));
+    this.#backend.onSignal((s) => {
+      if (s.type === 'ready') this.#onReady();
+      else if (s.type === 'reconnecting') this.#setStatus('reconnecting');
+      else if (s.type === 'error') this.#onBackendError(s.error);
+      else if (!this.#closing && this.#status !== 'closed') this.#setStatus('reconnecting');
+    });
+    this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#exec(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
+  }
+
+  /** Creates a client and connects it. Rejects with `RedisConnectionError` within about `connectTimeoutMs`. */
+  static async connect(options: RedisClientOptions = {}): Promise<RedisClient> {
+    return new RedisClient(options).connect();
+  }
+
+  /**
+   * A client configured from environment variables (`REDIS_URL`, or `REDIS_HOST`, `REDIS_PORT`,
+   * `REDIS_DB`, `REDIS_USERNAME`, `REDIS_PASSWORD`, `REDIS_TLS`), not yet connected. `null`
+   * when `REDIS_ENABLED=false`. A bad value throws a `ConfigError` naming the variable.
+   */
+  static fromEnv(env: RedisEnv = process.env, overrides: Omit<RedisClientOptions, 'url'> = {}): RedisClient | null {
+    const fromEnv = optionsFromEnv(env);
+    return fromEnv === null ? null : new RedisClient({ ...overrides, ...fromEnv });
+  }
+
+  /**
+   * Wraps a node-redis client (or cluster) that you created, of any RESP version. The SDK adds
+   * its deadlines, retries and error listener; connecting and closing stay available.
+   */
+  static fromNodeRedis(client: unknown, options: Omit<RedisClientOptions, 'url' | 'host' | 'port'> = {}): RedisClient {
+    const target = client as NodeRedisTarget;
+    const kind = 'masters' in target ? 'cluster' : 'standalone';
+    const wrapped = new RedisClient(options, new NodeRedisBackend(kind, target));
+    if (target.isReady) wrapped.#onReady();
+    return wrapped;
+  }
+
+  /** Current connection status. */
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  /** True when commands can be sent now. */
+  get isReady(): boolean {
+    return this.#status === 'ready' && this.#backend.isReady();
+  }
+
+  /** The deployment kind: standalone, cluster, sentinel or embedded. */
+  get kind(): Backend['kind'] {
+    return this.#backend.kind;
+  }
+
+  /** The per-command deadline in ms. */
+  get commandTimeoutMs(): number {
+    return this.#options.commandTimeoutMs;
+  }
+
+  /** The underlying node-redis client, cluster or sentinel (or ioredis-mock instance when embedded). */
+  get raw(): unknown {
+    return this.#backend.raw;
+  }
+
+  /**
+   * Connects and resolves when ready. Rejects with `RedisConnectionError` within about
+   * `connectTimeoutMs` if the server is unreachable, never answers the handshake, or rejects
+   * the credentials; never retries forever.
+   */
+  connect(): Promise<this> {
+    if (this.isReady) return Promise.resolve(this);
+    this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<this> {
+    this.#closing = false;
+    this.#mode = 'foreground';
+    this.#setStatus('connecting');
+    const ms = this.#options.connectTimeoutMs;
+    try {
+      await withDeadline(this.#backend.connect(), ms, 'connect');
+      if (this.#backend.isReady()) this.#onReady();
+      return this;
+    } catch (err) {
+      this.#backend.destroy();
+      this.#setStatus('closed');
+      const cause = toSdkError(err, 'connect', 'connect');
+      throw new RedisConnectionError(`Could not connect to ${this.#endpoint}: ${cause.message}`, {
+        cause: err,
+        context: { endpoint: this.#endpoint, connectTimeoutMs: ms },
+      });
+    }
+  }
+
+  /**
+   * Starts connecting without waiting, and keeps retrying with capped, jittered backoff until
+   * it succeeds or the client is closed: for services that must start while Redis is down.
+   * Listen for `ready`, or check {@link isReady}; calls fail fast until then.
+   */
+  connectInBackground(): void {
+    if (this.#status !== 'closed') return;
+    this.#closing = false;
+    this.#mode = 'background';
+    this.#setStatus('connecting');
+    this.#backend.connect().catch((err: unknown) => {
+      if (!this.#closing) this.#log.warn({ err: toSdkError(err, 'connect').message }, 'background connect stopped');
+    });
+  }
+
+  #reconnectPolicy(retries: number, cause: Error): number | Error {
+    if (this.#closing) return cause;
+    if (!this.#everReady && this.#mode === 'foreground') return cause;
+    const delay = backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs);
+    this.#log.warn({ retries, delayMs: delay, reason: cause.message }, 'reconnecting to Redis');
+    return Math.max(1, delay);
+  }
+
+  #onReady(): void {
+    this.#everReady = true;
+    this.#setStatus('ready');
+  }
+
+  #onBackendError(error: unknown): void {
+    const mapped = toSdkError(error, 'connection');
+    this.#log.warn({ err: mapped.message }, 'Redis connection error');
+    if (this.listenerCount('error') > 0) this.emit('error', mapped);
+  }
+
+  #setStatus(status: ClientStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    if (status === 'closed') this.emit('close');
+    else if (status === 'ready') this.emit('ready');
+    else if (status === 'reconnecting') this.emit('reconnecting');
+  }
+
+  /**
+   * Runs one backend operation under the SDK's deadline. Idempotent operations retry
+   * connection errors with full-jitter backoff, all attempts within the one deadline.
+   */
+  async #exec<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
+    const { commandTimeoutMs, retry } = this.#options;
+    const deadline = performance.now() + (timeoutMs ?? commandTimeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      let error: RedisSdkError;
+      if (this.#closing) {
+        throw new RedisClosedError(`${command} refused: the client is closed`, { context: { command } });
+      }
+      if (this.#backend.isReady()) {
+        const remaining = Math.max(1, Math.ceil(deadline - performance.now()));
+        try {
+          return await withDeadline(fn(this.#backend), remaining, command);
+        } catch (err) {
+          error = toSdkError(err, command);
+        }
+      } else {
+        error = new RedisUnavailableError(`${command} refused: Redis is ${this.#status} (${this.#endpoint})`, {
+          context: { command, status: this.#status },
+        });
+      }
+      const wait = backoffDelay(attempt - 1, retry.baseDelayMs, retry.maxDelayMs);
+      if (!idempotent || !isRetryable(error) || attempt >= retry.attempts || performance.now() + wait >= deadline) throw error;
+      await sleep(wait);
+    }
+  }
+
+  /** `GET key`. @see https://redis.io/commands/get/ */
+  get(key: string): Promise<string | null> {
+    return this.#exec('GET', (b) => b.get(key), true);
+  }
+
+  /** `GET key` returning the raw bytes (for binary values). */
+  getBuffer(key: string): Promise<Buffer | null> {
+    return this.#exec('GET', (b) => b.getBuffer(key), true);
+  }
+
+  /** `MGET keys...` in one round trip (split per slot on a cluster). @see https://redis.io/commands/mget/ */
+  mget(keys: readonly string[]): Promise<Array<string | null>> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.#exec('MGET', (b) => b.mget(keys), true);
+  }
+
+  /** `MGET` returning raw bytes. */
+  mgetBuffer(keys: readonly string[]): Promise<Array<Buffer | null>> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.#exec('MGET', (b) => b.mgetBuffer(keys), true);
+  }
+
+  /** `SET key value [EX ttl]`. @see https://redis.io/commands/set/ */
+  async set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
+    await this.#exec('SET', (b) => b.set({ key, value, ttlSeconds: options.ttlSeconds }), true);
+  }
+
+  /** Many `SET`s written as one pipeline (per slot on a cluster). */
+  async setMany(entries: ReadonlyArray<{ key: string; value: string | Buffer; ttlSeconds?: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#exec('SET', (b) => b.setMany(entries), true);
+  }
+
+  /** `DEL keys...`; resolves the number deleted. @see https://redis.io/commands/del/ */
+  del(...keys: string[]): Promise<number> {
+    if (keys.length === 0) return Promise.resolve(0);
+    return this.#exec('DEL', (b) => b.del(keys), true);
+  }
+
+  /** `UNLINK keys...`: like DEL, freeing memory in the background. @see https://redis.io/commands/unlink/ */
+  unlink(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return Promise.resolve(0);
+    return this.#exec('UNLINK', (b) => b.unlink(keys), true);
+  }
+
+  /** `EXPIRE key seconds`; `true` when the key exists. @see https://redis.io/commands/expire/ */
+  expire(key: string, seconds: number): Promise<boolean> {
+    return this.#exec('EXPIRE', (b) => b.expire(key, seconds), true);
+  }
+
+  /** `TTL key`: seconds left, -1 without expiry, -2 when missing. @see https://redis.io/commands/ttl/ */
+  ttl(key: string): Promise<number> {
+    return this.#exec('TTL', (b) => b.ttl(key), true);
+  }
+
+  /**
+   * `PUBLISH channel message` (`SPUBLISH` with `sharded`); resolves the receiver count. Never
+   * retried: it may already have reached the server. @see https://redis.io/commands/publish/
+   */
+  publish(channel: string, message: string, options: { sharded?: boolean } = {}): Promise<number> {
+    return this.#exec('PUBLISH', (b) => b.publish(channel, message, options.sharded), false);
+  }
+
+  /**
+   * Iterates keys with `SCAN` (every master on a cluster), each page under the deadline.
+   * Never uses `KEYS`. @see https://redis.io/commands/scan/
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<string, void, undefined> {
+    const count = options.count ?? 100;
+    const nodes = this.#backend.scanNodeCount();
+    for (let node = 0; node < nodes; node++) {
+      let cursor = '0';
+      do {
+        const page = await this.#exec('SCAN', (b) => b.scanPage(node, cursor, options.match, count), true);
+        cursor = page.cursor;
+        yield* page.keys;
+      } while (cursor !== '0');
+    }
+  }
+
+  /** `INFO [section]` parsed into a record of fields. @see https://redis.io/commands/info/ */
+  async info(section?: string): Promise<Record<string, string>> {
+    return parseInfo(await this.#exec('INFO', (b) => b.info(section), true));
+  }
+
+  /** `PING`; resolves the round trip in milliseconds. */
+  async ping(): Promise<number> {
+    const start = performance.now();
+    await this.#exec('PING', (b) => b.ping(), false);
+    return performance.now() - start;
+  }
+
+  /** `true` when Redis answers a PING within the deadline. Never throws. */
+  async healthCheck(): Promise<boolean> {
+    try {
+      await this.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Any other command, under the same deadline and error mapping. Not retried unless
+   * `idempotent` is set. On a cluster pass the routing `key`.
+   */
+  command(args: readonly string[], options: { idempotent?: boolean; key?: string } = {}): Promise<unknown> {
+    const name = (args[0] ?? '').toUpperCase();
+    return this.#exec(name, (b) => b.sendCommand(args, options.key), options.idempotent ?? false);
+  }
+
+  /** Subscribes this connection to channels (`SSUBSCRIBE` with `sharded`). Use a {@link duplicate}. */
+  async subscribe(channels: readonly string[], listener: MessageListener, options: { sharded?: boolean } = {}): Promise<void> {
+    await this.#exec('SUBSCRIBE', (b) => b.subscribe(channels, listener, options.sharded), false);
+  }
+
+  /** Subscribes this connection to glob patterns. */
+  async psubscribe(patterns: readonly string[], listener: MessageListener): Promise<void> {
+    await this.#exec('PSUBSCRIBE', (b) => b.psubscribe(patterns, listener), false);
+  }
+
+  /** Unsubscribes channels. */
+  async unsubscribe(channels: readonly string[], options: { sharded?: boolean } = {}): Promise<void> {
+    await this.#exec('UNSUBSCRIBE', (b) => b.unsubscribe(channels, options.sharded), true);
+  }
+
+  /** Unsubscribes patterns. */
+  async punsubscribe(patterns: readonly string[]): Promise<void> {
+    await this.#exec('PUNSUBSCRIBE', (b) => b.punsubscribe(patterns), true);
+  }
+
+  /**
+   * A new, unconnected client on its own connection with the same settings: for subscriptions
+   * and blocking reads, which must not hold up the shared command connection.
+   */
+  duplicate(options: DuplicateOptions & { logger?: Logger; commandTimeoutMs?: number } = {}): RedisClient {
+    const { logger, commandTimeoutMs, ...backendOptions } = options;
+    const copy = new RedisClient(this.#duplicateOptions(logger, commandTimeoutMs), this.#backend.duplicate(backendOptions));
+    return copy;
+  }
+
+  #duplicateOptions(logger: Logger | undefined, commandTimeoutMs: number | undefined): RedisClientOptions {
+    const { username, password, cluster, sentinel, ...rest } = this.#options;
+    const out: RedisClientOptions = { ...rest, commandTimeoutMs: commandTimeoutMs ?? rest.commandTimeoutMs, logger: logger ?? this.#log };
+    if (username !== undefined) out.username = username;
+    if (password !== undefined) out.password = password;
+    if (cluster) out.cluster = cluster;
+    if (sentinel) out.sentinel = sentinel;
+    return out;
+  }
+
+  /** Graceful close: in-flight commands finish, then the connection closes. */
+  async close(): Promise<void> {
+    if (this.#status === 'closed' && !this.#connecting) return;
+    this.#closing = true;
+    try {
+      await this.#backend.close();
+    } catch (err) {
+      this.#log.debug({ err: toSdkError(err, 'close').message }, 'close failed; destroying');
+      this.#backend.destroy();
+    }
+    this.#setStatus('closed');
+  }
+
+  /** Immediate close: pending commands reject at once. */
+  destroy(): void {
+    this.#closing = true;
+    this.#backend.destroy();
+    this.#setStatus('closed');
+  }
+
+  /** `await using client = ...` closes the client at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** A redacted description: endpoint (no password) and status. */
+  override toString(): string {
+    return `RedisClient(${this.#endpoint}, ${this.#status})`;
+  }
+
+  /** What `JSON.stringify` shows: no secrets. */
+  toJSON(): { endpoint: string; status: ClientStatus; kind: string } {
+    return { endpoint: this.#endpoint, status: this.#status, kind: this.kind };
+  }
+
+  /** What `util.inspect` and `console.log` show: no secrets. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,79 @@
+import type { AutoClaimResult, Backend, PendingEntry, StreamBatch, StreamEntry } from './backend.js';
+
+/** Runs one backend operation under the client's deadline, retry and error mapping. */
+export type Executor = <T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number) => Promise<T>;
+
+/** Options of {@link StreamCommands.readGroup}. */
+export interface ReadGroupOptions {
+  /** Most entries per stream. */
+  count: number;
+  /** Block up to this long for new entries (`BLOCK`); omit to return at once. */
+  blockMs?: number;
+}
+
+/**
+ * Redis Streams commands, reached as `client.streams`, each under the client's deadline. A
+ * blocking read's deadline is extended by its `blockMs`. Appends are not retried (a retry
+ * could write an entry twice).
+ */
+export class StreamCommands {
+  readonly #exec: Executor;
+  readonly #commandTimeoutMs: number;
+
+  /** Internal: built by `RedisClient`. */
+  constructor(exec: Executor, commandTimeoutMs: number) {
+    this.#exec = exec;
+    this.#commandTimeoutMs = commandTimeoutMs;
+  }
+
+  /** `XADD key [MAXLEN ~ n] * field value...`; resolves the entry id. @see https://redis.io/commands/xadd/ */
+  add(key: string, fields: Record<string, string>, options: { maxLen?: number } = {}): Promise<string> {
+    return this.#exec('XADD', (b) => b.xadd(key, fields, options.maxLen), false);
+  }
+
+  /** `XGROUP CREATE key group id MKSTREAM`; `false` when the group already exists. */
+  createGroup(key: string, group: string, startId = '0'): Promise<boolean> {
+    return this.#exec('XGROUP', (b) => b.xgroupCreate(key, group, startId), true);
+  }
+
+  /**
+   * `XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] STREAMS keys... ids...`.
+   * Use a dedicated connection when blocking. @see https://redis.io/commands/xreadgroup/
+   */
+  readGroup(
+    group: string,
+    consumer: string,
+    streams: ReadonlyArray<{ key: string; id: string }>,
+    options: ReadGroupOptions,
+  ): Promise<StreamBatch[]> {
+    const timeoutMs = this.#commandTimeoutMs + (options.blockMs ?? 0);
+    return this.#exec('XREADGROUP', (b) => b.xreadgroup(group, consumer, streams, options.count, options.blockMs), false, timeoutMs);
+  }
+
+  /** `XACK key group ids...`; resolves how many were acknowledged. */
+  ack(key: string, group: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.#exec('XACK', (b) => b.xack(key, group, ids), true);
+  }
+
+  /** `XAUTOCLAIM key group consumer min-idle start COUNT n`. */
+  autoClaim(key: string, group: string, consumer: string, minIdleMs: number, start = '0-0', count = 100): Promise<AutoClaimResult> {
+    return this.#exec('XAUTOCLAIM', (b) => b.xautoclaim(key, group, consumer, minIdleMs, start, count), false);
+  }
+
+  /** `XPENDING key group start end count [consumer]` (extended form, with delivery counts). */
+  pending(key: string, group: string, options: { start?: string; end?: string; count?: number; consumer?: string } = {}): Promise<PendingEntry[]> {
+    const { start = '-', end = '+', count = 100, consumer } = options;
+    return this.#exec('XPENDING', (b) => b.xpending(key, group, start, end, count, consumer), true);
+  }
+
+  /** `XRANGE key start end COUNT n`. */
+  range(key: string, start = '-', end = '+', count = 100): Promise<StreamEntry[]> {
+    return this.#exec('XRANGE', (b) => b.xrange(key, start, end, count), true);
+  }
+
+  /** `XLEN key`. */
+  length(key: string): Promise<number> {
+    return this.#exec('XLEN', (b) => b.xlen(key), true);
+  }
+}
