@@ -1,0 +1,91 @@
+import type * as v from 'valibot';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { AnyEvent, Channel, EventOf } from '../../../src/events/channels.js';
+import { CHANNELS } from '../../../src/events/channels.js';
+import type { OrderEvent } from '../../../src/events/order-event.js';
+import { parseEvent, parseEventForChannel } from '../../../src/events/parse.js';
+import { PositionEvent } from '../../../src/events/position-event.js';
+import type {
+  OrderEventInit,
+  PositionAction,
+  PositionEventSchema,
+  PositionEventWire,
+  SignalEventInit,
+  SignalEventSchema,
+  SignalEventWire,
+} from '../../../src/events/schemas.js';
+import { SignalEvent } from '../../../src/events/signal-event.js';
+
+describe('inferred wire types', () => {
+  it('come from the schemas, snake_case, event_id optional', () => {
+    expectTypeOf<SignalEventWire>().toEqualTypeOf<v.InferOutput<typeof SignalEventSchema>>();
+    expectTypeOf<SignalEventWire>().toEqualTypeOf<{
+      event_type: 'signals.generated';
+      timestamp: string;
+      strategy_id: string;
+      symbols: string[];
+      num_signals: number;
+      as_of_date: string;
+      event_id?: string;
+    }>();
+    expectTypeOf<PositionEventWire['action']>().toEqualTypeOf<'buy' | 'sell' | 'fill' | 'partial_fill'>();
+    expectTypeOf<v.InferOutput<typeof PositionEventSchema>['price']>().toEqualTypeOf<string>();
+  });
+});
+
+describe('init types', () => {
+  it('are camelCase, with optional envelope fields', () => {
+    expectTypeOf<SignalEventInit>().toEqualTypeOf<{
+      strategyId: string;
+      symbols: readonly string[];
+      numSignals: number;
+      asOfDate: string;
+      eventType?: 'signals.generated' | undefined;
+      timestamp?: string | Date | undefined;
+      eventId?: string | undefined;
+    }>();
+    expectTypeOf<OrderEventInit>().toHaveProperty('runId').toEqualTypeOf<string>();
+    expectTypeOf<OrderEventInit>().not.toHaveProperty('run_id');
+  });
+});
+
+describe('event classes', () => {
+  it('expose readonly camelCase properties with precise types', () => {
+    expectTypeOf<SignalEvent['eventType']>().toEqualTypeOf<'signals.generated'>();
+    expectTypeOf<SignalEvent['symbols']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<SignalEvent['numSignals']>().toEqualTypeOf<number>();
+    expectTypeOf<SignalEvent['eventId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SignalEvent['date']>().toEqualTypeOf<Date>();
+    expectTypeOf<OrderEvent['runId']>().toEqualTypeOf<string>();
+    expectTypeOf<PositionEvent['action']>().toEqualTypeOf<PositionAction>();
+    expectTypeOf<PositionEvent['price']>().toEqualTypeOf<string>();
+    expectTypeOf(SignalEvent.channel).toEqualTypeOf<'signals.generated'>();
+    expectTypeOf<OrderEvent['channel']>().toEqualTypeOf<'orders.executed'>();
+    expectTypeOf<PositionEvent['toJSON']>().returns.toEqualTypeOf<Readonly<PositionEventWire>>();
+    expectTypeOf<SignalEvent['toWire']>().returns.toEqualTypeOf<string>();
+    expectTypeOf(SignalEvent.fromJSON).returns.toEqualTypeOf<SignalEvent>();
+  });
+
+  it('reject wrongly typed inits at compile time', () => {
+    // @ts-expect-error numSignals must be a number
+    expectTypeOf<SignalEventInit>().toMatchTypeOf<{ numSignals: string }>();
+    const position = (): PositionEvent =>
+      // @ts-expect-error 'short' is not a PositionAction
+      new PositionEvent({ symbol: 'A', action: 'short', qtyChange: 1, newQty: 1, price: '1', strategyId: 's' });
+    expectTypeOf(position).returns.toEqualTypeOf<PositionEvent>();
+  });
+});
+
+describe('channels', () => {
+  it('map each channel to its event class', () => {
+    expectTypeOf<Channel>().toEqualTypeOf<'signals.generated' | 'orders.executed' | 'positions.updated'>();
+    expectTypeOf<EventOf<'signals.generated'>>().toEqualTypeOf<SignalEvent>();
+    expectTypeOf<EventOf<typeof CHANNELS.ORDERS>>().toEqualTypeOf<OrderEvent>();
+    expectTypeOf<EventOf<'positions.updated'>>().toEqualTypeOf<PositionEvent>();
+    expectTypeOf<AnyEvent>().toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent>();
+    expectTypeOf(parseEvent).returns.toEqualTypeOf<AnyEvent>();
+    expectTypeOf(parseEventForChannel(CHANNELS.ORDERS, '')).toEqualTypeOf<OrderEvent>();
+    // @ts-expect-error not a channel
+    parseEventForChannel('trades.settled', '');
+  });
+});
