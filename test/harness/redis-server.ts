@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from './ports.js';
@@ -138,8 +139,8 @@ class RedisServer implements RedisServerHandle {
     child.stderr?.on('data', (b: Buffer) => early.push(b));
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     child.unref();
-    child.stdout?.unref?.();
-    child.stderr?.unref?.();
+    // The pipes are sockets; unref them so a forgotten server never holds the test process open.
+    for (const stream of [child.stdout, child.stderr]) (stream as Partial<Pick<Socket, 'unref'>> | null)?.unref?.();
     this.child = child;
     if (child.pid === undefined) throw await spawnError;
     trackProcess(child.pid, this.dir);
