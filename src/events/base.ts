@@ -54,7 +54,10 @@ export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec
 }
 
 function freezeWire<W extends WireEventBase>(wire: W): Readonly<W> {
-  for (const value of Object.values(wire)) if (Array.isArray(value)) Object.freeze(value);
+  for (const key in wire) {
+    const value = wire[key];
+    if (Array.isArray(value)) Object.freeze(value);
+  }
   return Object.freeze(wire);
 }
 

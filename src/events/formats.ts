@@ -5,26 +5,49 @@
  */
 
 // Date, separator (RFC 3339 allows `t` and, by its note, a space, which Python's str() emits),
-// time, optional fraction (length checked below for a better message) and optional zone.
-const TIMESTAMP_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// time, optional fraction (length checked below for a better message) and optional zone (its
+// absence is reported as "naive"). Fields sit at fixed offsets, read without captures: this runs
+// for every event sent or received.
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Most fractional-second digits accepted: Python `datetime` has microsecond precision. */
 export const MAX_FRACTION_DIGITS = 6;
+
+const ZERO = 48;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+
+/** The number written by the `width` ASCII digits of `text` at `index` (already known digits). */
+function digits(text: string, index: number, width: number): number {
+  let value = 0;
+  for (let i = index; i < index + width; i++) value = value * 10 + text.charCodeAt(i) - ZERO;
+  return value;
+}
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function calendarProblem(year: number, month: number, day: number): string | undefined {
-  // Python's datetime has no year 0.
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return 'is not a real calendar date';
-  }
-  return undefined;
+/** Whether `YYYY-MM-DD` at the start of `text` is a real date (Python's datetime has no year 0). */
+function isCalendarDate(text: string): boolean {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Where the zone starts in a timestamp matching TIMESTAMP_RE (`text.length` when naive). */
+function zoneStart(text: string): number {
+  const last = text.length - 1;
+  const code = text.charCodeAt(last);
+  if (code === 90 || code === 122) return last; // Z or z
+  // Only an offset puts a sign 6 characters from the end: the date's dashes are further left.
+  const sign = text.charCodeAt(text.length - 6);
+  return sign === PLUS || sign === MINUS ? text.length - 6 : text.length;
 }
 
 /**
@@ -32,27 +55,26 @@ function calendarProblem(year: number, month: number, day: number): string | und
  * (e.g. `2025-01-18T09:00:00.123456Z`, `2025-01-18T04:00:00-05:00`), or `undefined` if it is.
  */
 export function timestampProblem(text: string): string | undefined {
-  const m = TIMESTAMP_RE.exec(text);
-  if (m === null) return 'is not an RFC 3339 timestamp such as 2025-01-18T09:00:00.123456Z';
-  const [, y, mo, d, h, mi, s, fraction, zulu, sign, oh, om] = m;
-  if (zulu === undefined && sign === undefined) {
-    return "is naive: it needs 'Z' or a UTC offset such as +00:00";
-  }
-  if (fraction !== undefined && fraction.length > MAX_FRACTION_DIGITS) {
+  if (!TIMESTAMP_RE.test(text)) return 'is not an RFC 3339 timestamp such as 2025-01-18T09:00:00.123456Z';
+  const zone = zoneStart(text);
+  if (zone === text.length) return "is naive: it needs 'Z' or a UTC offset such as +00:00";
+  if (text.charCodeAt(19) === DOT && zone - 20 > MAX_FRACTION_DIGITS) {
     return `has more than ${MAX_FRACTION_DIGITS} fractional digits`;
   }
-  const calendar = calendarProblem(Number(y), Number(mo), Number(d));
-  if (calendar !== undefined) return calendar;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return 'is not a real time of day';
-  if (sign !== undefined && (Number(oh) > 23 || Number(om) > 59)) return 'has an impossible UTC offset';
+  if (!isCalendarDate(text)) return 'is not a real calendar date';
+  if (digits(text, 11, 2) > 23 || digits(text, 14, 2) > 59 || digits(text, 17, 2) > 59) {
+    return 'is not a real time of day';
+  }
+  if (zone === text.length - 6 && (digits(text, zone + 1, 2) > 23 || digits(text, zone + 4, 2) > 59)) {
+    return 'has an impossible UTC offset';
+  }
   return undefined;
 }
 
 /** Why `text` is not an ISO `YYYY-MM-DD` date that exists in the calendar, or `undefined`. */
 export function isoDateProblem(text: string): string | undefined {
-  const m = DATE_RE.exec(text);
-  if (m === null) return 'is not an ISO date (YYYY-MM-DD)';
-  return calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!DATE_RE.test(text)) return 'is not an ISO date (YYYY-MM-DD)';
+  return isCalendarDate(text) ? undefined : 'is not a real calendar date';
 }
 
 /**
@@ -65,28 +87,50 @@ export function decimalProblem(text: string): string | undefined {
 
 /**
  * Converts a timestamp already accepted by {@link timestampProblem} to a `Date` (millisecond
- * precision: digits past the third are dropped).
+ * precision: digits past the third are dropped). Anything else gives an invalid `Date`.
  */
 export function timestampToDate(text: string): Date {
-  const m = TIMESTAMP_RE.exec(text);
-  if (m === null) return new Date(Number.NaN);
-  const [, y, mo, d, h, mi, s, fraction = '', , sign, oh = '0', om = '0'] = m;
+  if (timestampProblem(text) !== undefined) return new Date(Number.NaN);
+  const zone = zoneStart(text);
+  const fraction = text.charCodeAt(19) === DOT ? text.slice(20, zone) : '';
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const offsetMinutes =
+    zone === text.length - 6
+      ? (text.charCodeAt(zone) === MINUS ? -1 : 1) * (digits(text, zone + 1, 2) * 60 + digits(text, zone + 4, 2))
+      : 0;
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi) - offsetMinutes, Number(s), ms);
+  date.setUTCFullYear(digits(text, 0, 4), digits(text, 5, 2) - 1, digits(text, 8, 2));
+  date.setUTCHours(digits(text, 11, 2), digits(text, 14, 2) - offsetMinutes, digits(text, 17, 2), ms);
   return date;
+}
+
+// Formatting a Date is costly next to the rest of event construction, and events are created
+// many times per second: the `YYYY-MM-DDTHH:MM:SS` part is cached per second.
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+function secondPrefix(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== cachedSecond) {
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+    cachedSecond = second;
+  }
+  return cachedPrefix;
+}
+
+function formatEpoch(epochMs: number, micros: number): string {
+  const fraction = (epochMs - Math.floor(epochMs / 1000) * 1000) * 1000 + micros;
+  return `${secondPrefix(epochMs)}.${String(fraction).padStart(6, '0')}Z`;
 }
 
 /**
  * Formats a `Date` as RFC 3339 UTC with 6 fractional digits, the shape Pydantic writes
  * (`2025-01-18T09:00:00.123000Z`). `micros` (0-999) fills the digits a `Date` cannot hold.
+ * The date must be valid and within years 0001-9999 (what Python's `datetime` can hold).
  */
 export function formatTimestamp(date: Date, micros = 0): string {
-  const iso = date.toISOString(); // 2025-01-18T09:00:00.123Z
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
+  return formatEpoch(date.getTime(), micros);
 }
 
 // Wall-clock microseconds: Date.now() only has milliseconds, so the sub-millisecond part comes
@@ -105,6 +149,5 @@ export function nowTimestamp(): string {
     anchorWall = wall;
     anchorMono = mono;
   }
-  const micros = Math.min(Math.max(derivedMicros - lowMicros, 0), 999);
-  return formatTimestamp(new Date(wall), micros);
+  return formatEpoch(wall, Math.min(Math.max(derivedMicros - lowMicros, 0), 999));
 }
