@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** Environment variable naming the run directory where spawned pids are recorded. */
@@ -46,7 +47,7 @@ export function trackProcess(pid: number, dir?: string): void {
   const file = pidFile(pid);
   if (file) {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${pid}\n`);
+    writeFileSync(file, `${pid}\n${dir ?? ''}\n`);
   }
 }
 
@@ -75,9 +76,14 @@ function isRedisServer(pid: number): boolean {
   }
 }
 
+/** Only temp dirs this harness creates are ever removed by the reaper. */
+function isHarnessDir(dir: string): boolean {
+  return dir !== '' && path.dirname(dir) === os.tmpdir() && /^redis-(harness|sentinel)-[A-Za-z0-9]{6}$/.test(path.basename(dir));
+}
+
 /**
  * Kills every process recorded in `runDir` that is still a redis-server, then removes the pid
- * files. Returns the pids it killed. Only pids this harness wrote are ever signalled; the
+ * files and the servers' temp dirs. Returns the pids it killed. Only pids this harness wrote are ever signalled; the
  * /proc check guards against a recycled pid.
  */
 export function reapRunDir(runDir: string): number[] {
@@ -85,7 +91,9 @@ export function reapRunDir(runDir: string): number[] {
   const killed: number[] = [];
   for (const name of readdirSync(runDir)) {
     if (!name.endsWith('.pid')) continue;
-    const pid = Number(readFileSync(path.join(runDir, name), 'utf8').trim());
+    const [pidLine = '', dir = ''] = readFileSync(path.join(runDir, name), 'utf8').split('\n');
+    const pid = Number(pidLine.trim());
+    if (isHarnessDir(dir)) rmSync(dir, { recursive: true, force: true });
     if (Number.isInteger(pid) && pid > 0 && isRedisServer(pid)) {
       try {
         process.kill(pid, 'SIGKILL');

@@ -102,18 +102,22 @@ describe('global setup checks', () => {
 });
 
 describe('reapRunDir', () => {
-  it('kills recorded redis-servers but never a recorded pid that is not a redis-server', async () => {
+  it('kills recorded redis-servers and removes their dirs, but never touches a pid that is not a redis-server', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'redis-harness-reap-'));
+    const serverDir = mkdtempSync(path.join(os.tmpdir(), 'redis-harness-'));
     const port = await findFreePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', runDir], {
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', serverDir], {
       stdio: 'ignore',
     });
     const other = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {
       await waitFor(() => sendCommand('127.0.0.1', port, ['PING']), { timeoutMs: 30_000 });
-      writeFileSync(path.join(runDir, `${redis.pid}.pid`), `${redis.pid}\n`);
-      writeFileSync(path.join(runDir, `${other.pid}.pid`), `${other.pid}\n`);
+      writeFileSync(path.join(runDir, `${redis.pid}.pid`), `${redis.pid}\n${serverDir}\n`);
+      writeFileSync(path.join(runDir, `${other.pid}.pid`), `${other.pid}\n${runDir}\n`);
       expect(reapRunDir(runDir)).toEqual([redis.pid]);
+      expect(existsSync(serverDir)).toBe(false);
+      // Not a server dir of the harness: left alone.
+      expect(existsSync(runDir)).toBe(true);
       await waitFor(() => !alive(redis.pid ?? -1) || redis.exitCode !== null || redis.signalCode !== null, {
         timeoutMs: 10_000,
       });
@@ -124,6 +128,7 @@ describe('reapRunDir', () => {
       redis.kill('SIGKILL');
       other.kill('SIGKILL');
       rmSync(runDir, { recursive: true, force: true });
+      rmSync(serverDir, { recursive: true, force: true });
     }
   });
 });
