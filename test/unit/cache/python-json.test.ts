@@ -113,7 +113,7 @@ describe('json codec: round trips', () => {
         expectSameFeatures(decoded(decodeFeatures(text)), features);
         expectSameFeatures(decoded(decodeFeatures(Buffer.from(text, 'utf8'))), features);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

@@ -1,0 +1,55 @@
+/**
+ * The parsed-names cache of the f64 decoder. A service reads the same feature set (e.g. the 158
+ * Alpha158 names) over and over, so the names block of a value is parsed once and then looked up.
+ */
+import { isUtf8 } from 'node:buffer';
+
+/** A parsed names block, shared by every value that carries the same block. */
+export interface NameSet {
+  readonly names: readonly string[];
+  /** Whether one of the names is `__proto__`, which must be set with `defineProperty`. */
+  readonly hasProtoKey: boolean;
+}
+
+/** How many distinct names blocks are kept; the oldest entry is dropped beyond this. */
+export const NAME_SET_CACHE_SIZE = 64;
+
+/**
+ * Keyed by the block's bytes read as latin1: one character per byte, so equal keys mean equal
+ * bytes and a lookup can never return another block's names.
+ */
+const cache = new Map<string, NameSet>();
+
+function parseNames(block: Buffer, count: number): NameSet | string {
+  if (count === 0) return block.length === 0 ? { names: [], hasProtoKey: false } : 'names block for zero features';
+  if (!isUtf8(block)) return 'names block is not valid UTF-8';
+  const names = block.toString('utf8').split('\n');
+  if (names.length !== count) return `names block holds ${names.length} names, header says ${count}`;
+  if (new Set(names).size !== count) return 'names block repeats a name';
+  return { names: Object.freeze(names), hasProtoKey: names.includes('__proto__') };
+}
+
+/**
+ * The names of `count` features stored in `block` (UTF-8, joined by `\n`), parsed once per
+ * distinct block.
+ *
+ * @returns the name set, or a string saying why the block is corrupt.
+ */
+export function lookupNames(block: Buffer, count: number): NameSet | string {
+  const key = block.toString('latin1');
+  const hit = cache.get(key);
+  if (hit !== undefined && hit.names.length === count) return hit;
+  const parsed = parseNames(block, count);
+  if (typeof parsed === 'string') return parsed;
+  if (cache.size >= NAME_SET_CACHE_SIZE) {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) cache.delete(oldest.value);
+  }
+  cache.set(key, parsed);
+  return parsed;
+}
+
+/** Number of cached name sets (for tests and diagnostics). */
+export function cachedNameSetCount(): number {
+  return cache.size;
+}

@@ -1,0 +1,147 @@
+/**
+ * The `f64` codec: an opt-in binary format whose decoding is a copy, not a parse.
+ *
+ * Layout (all integers little-endian):
+ *
+ * | offset    | size      | field                                                            |
+ * |-----------|-----------|------------------------------------------------------------------|
+ * | 0         | 4         | magic `00 46 36 34` (`"\0F64"`); a JSON text never has a NUL byte |
+ * | 4         | 1         | version, `1`                                                     |
+ * | 5         | 1         | flags, `0` (reserved)                                            |
+ * | 6         | 2         | reserved, `0`                                                    |
+ * | 8         | 4         | `count`: number of features (u32)                                |
+ * | 12        | 4         | `n`: byte length of the names block (u32)                        |
+ * | 16        | n         | names block: the names in UTF-8, joined by `\n`, no trailing `\n` |
+ * | 16 + n    | 0-7       | zero padding up to `V`, the next multiple of 8                   |
+ * | V         | 8 × count | the values, IEEE 754 float64 little-endian, in names order       |
+ *
+ * A value is exactly `V + 8 × count` bytes long. Readers reject an unknown version, non-zero
+ * flags, reserved or padding bytes, a count that does not match the names, repeated names and
+ * any length mismatch. Names cannot contain `\n`; the encoder refuses them.
+ *
+ * Reading it from Python:
+ * ```python
+ * import struct, numpy as np
+ *
+ * def decode_f64(buf: bytes) -> dict[str, float]:
+ *     magic, version, flags, _, count, n = struct.unpack_from('<4sBBHII', buf, 0)
+ *     assert magic == b'\x00F64' and version == 1 and flags == 0
+ *     names = buf[16:16 + n].decode('utf-8').split('\n') if count else []
+ *     values = np.frombuffer(buf, dtype='<f8', count=count, offset=(16 + n + 7) & ~7)
+ *     return dict(zip(names, values.tolist()))
+ *
+ * def encode_f64(features: dict[str, float]) -> bytes:
+ *     names = '\n'.join(features).encode('utf-8')
+ *     head = struct.pack('<4sBBHII', b'\x00F64', 1, 0, 0, len(features), len(names)) + names
+ *     head += b'\x00' * (-len(head) % 8)
+ *     return head + np.asarray(list(features.values()), dtype='<f8').tobytes()
+ * ```
+ */
+import { endianness } from 'node:os';
+import { lookupNames } from './f64-names.js';
+import { corrupt } from './types.js';
+import type { DecodeResult, Features } from './types.js';
+import { validateFeatures } from './validate.js';
+
+/** The four bytes every f64 value starts with. */
+export const F64_MAGIC: readonly number[] = Object.freeze([0x00, 0x46, 0x36, 0x34]);
+
+/** The layout version this module writes and reads. */
+export const F64_VERSION = 1;
+
+/** Byte length of the fixed header that precedes the names block. */
+export const F64_HEADER_BYTES = 16;
+
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** Rounds up to the next multiple of 8. */
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Whether `bytes` starts with the f64 magic. */
+export function hasF64Magic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x00 && bytes[1] === 0x46 && bytes[2] === 0x36 && bytes[3] === 0x34;
+}
+
+/**
+ * Encodes a vector in the f64 layout described above, names in `Object.keys` order.
+ *
+ * @throws ValidationError naming every feature whose value is not a number or whose name
+ * contains `\n` or a lone surrogate.
+ */
+export function encodeF64(features: Features): Buffer {
+  const names = validateFeatures(features, 'f64');
+  const block = names.join('\n');
+  const blockBytes = Buffer.byteLength(block, 'utf8');
+  const valuesOffset = align8(F64_HEADER_BYTES + blockBytes);
+  // Buffer.alloc zero-fills (flags, reserved and padding) and never hands out a pooled slice.
+  const out = Buffer.alloc(valuesOffset + names.length * 8);
+  out.set(F64_MAGIC, 0);
+  out[4] = F64_VERSION;
+  out.writeUInt32LE(names.length, 8);
+  out.writeUInt32LE(blockBytes, 12);
+  out.write(block, F64_HEADER_BYTES, 'utf8');
+  for (let i = 0; i < names.length; i++) {
+    out.writeDoubleLE(features[names[i] as string] as number, valuesOffset + i * 8);
+  }
+  return out;
+}
+
+/**
+ * The values as a Float64Array: a view when the host is little-endian and the values are
+ * 8-byte aligned in memory, else an aligned copy (Redis replies often sit at odd offsets of a
+ * pooled Buffer).
+ */
+function readValues(bytes: Buffer, offset: number, count: number): Float64Array {
+  const start = bytes.byteOffset + offset;
+  if (LITTLE_ENDIAN_HOST) {
+    if (start % 8 === 0) return new Float64Array(bytes.buffer, start, count);
+    const copy = new Uint8Array(count * 8);
+    copy.set(bytes.subarray(offset, offset + count * 8));
+    return new Float64Array(copy.buffer);
+  }
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) values[i] = bytes.readDoubleLE(offset + i * 8);
+  return values;
+}
+
+/** Checks the fixed header and lengths; returns the values offset or why the value is corrupt. */
+function checkLayout(bytes: Buffer): number | string {
+  if (bytes.length < F64_HEADER_BYTES) return `truncated: ${bytes.length} bytes, header needs ${F64_HEADER_BYTES}`;
+  if (!hasF64Magic(bytes)) return 'missing the f64 magic';
+  if (bytes[4] !== F64_VERSION) return `unsupported f64 version ${bytes[4]}`;
+  if (bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) return 'non-zero flags or reserved bytes';
+  const count = bytes.readUInt32LE(8);
+  const blockBytes = bytes.readUInt32LE(12);
+  const valuesOffset = align8(F64_HEADER_BYTES + blockBytes);
+  const expected = valuesOffset + count * 8;
+  if (bytes.length !== expected) return `length ${bytes.length} bytes, header implies ${expected}`;
+  for (let i = F64_HEADER_BYTES + blockBytes; i < valuesOffset; i++) {
+    if (bytes[i] !== 0) return 'non-zero padding';
+  }
+  return valuesOffset;
+}
+
+/** Decodes an f64 value; any deviation from the layout is reported as corrupt. */
+export function decodeF64(bytes: Buffer): DecodeResult {
+  const valuesOffset = checkLayout(bytes);
+  if (typeof valuesOffset === 'string') return corrupt('f64', valuesOffset);
+  const count = bytes.readUInt32LE(8);
+  const blockEnd = F64_HEADER_BYTES + bytes.readUInt32LE(12);
+  const nameSet = lookupNames(bytes.subarray(F64_HEADER_BYTES, blockEnd), count);
+  if (typeof nameSet === 'string') return corrupt('f64', nameSet);
+  const values = readValues(bytes, valuesOffset, count);
+  const { names } = nameSet;
+  const features: Features = {};
+  for (let i = 0; i < count; i++) {
+    const name = names[i] as string;
+    if (nameSet.hasProtoKey && name === '__proto__') {
+      // An own data property, so the key never replaces the object's prototype.
+      Object.defineProperty(features, name, { value: values[i], writable: true, enumerable: true, configurable: true });
+    } else {
+      features[name] = values[i] as number;
+    }
+  }
+  return { ok: true, format: 'f64', features };
+}
