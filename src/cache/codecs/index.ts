@@ -1,0 +1,108 @@
+/**
+ * Feature value codecs and format detection: the single entry point FeatureCache uses to turn
+ * vectors into stored values and back.
+ *
+ * Detection is by the first byte: an f64 value starts with a NUL byte (its magic `\0F64`), which
+ * no JSON text can start with (nor contain outside a string escape), so neither format is ever
+ * read as the other.
+ */
+import { ConfigError } from '../../errors.js';
+import { decodeF64, encodeF64 } from './f64.js';
+import { decodePythonJsonBytes, decodePythonJsonText, encodePythonJson } from './python-json.js';
+import { CODEC_NAMES, corrupt } from './types.js';
+import type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
+
+export type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
+export { CODEC_NAMES } from './types.js';
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The format a stored value is in, from its first byte: `f64` when it starts with NUL (the
+ * first byte of the f64 magic), `json` otherwise. Decoding then checks the full layout.
+ */
+export function detectFormat(raw: string | Uint8Array): CodecName {
+  const first = typeof raw === 'string' ? raw.charCodeAt(0) : raw[0];
+  return first === 0 ? 'f64' : 'json';
+}
+
+/**
+ * Decodes a stored feature value of either format, detected from its first byte. Never throws:
+ * anything that is not a valid vector comes back as `{ ok: false, reason }`.
+ *
+ * Read values as Buffers when the f64 codec may be in use: an f64 value that was decoded to text
+ * has lost its bytes and is reported as corrupt.
+ *
+ * @example
+ * ```ts
+ * const result = decodeFeatures(await redis.get(key));
+ * if (result.ok) score(result.features);
+ * else stats.corrupt++;
+ * ```
+ */
+export function decodeFeatures(raw: string | Uint8Array): DecodeResult {
+  if (typeof raw === 'string') {
+    if (raw.charCodeAt(0) === 0) return corrupt('f64', 'binary f64 value was read as text; read it as a Buffer');
+    return decodePythonJsonText(raw);
+  }
+  const bytes = toBuffer(raw);
+  return bytes[0] === 0 ? decodeF64(bytes) : decodePythonJsonBytes(bytes);
+}
+
+/** The Python-compatible JSON codec. `decode` accepts either format. */
+export const jsonCodec: FeatureCodec<string> = Object.freeze({
+  name: 'json',
+  encode: encodePythonJson,
+  decode: decodeFeatures,
+});
+
+/** The binary f64 codec. `decode` accepts either format. */
+export const f64Codec: FeatureCodec<Buffer> = Object.freeze({
+  name: 'f64',
+  encode: encodeF64,
+  decode: decodeFeatures,
+});
+
+/** Whether `name` is a supported codec name. */
+export function isCodecName(name: unknown): name is CodecName {
+  return typeof name === 'string' && (CODEC_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The codec with this name.
+ *
+ * @throws ConfigError for an unknown name (a JavaScript caller can pass anything).
+ */
+export function getCodec(name: 'json'): FeatureCodec<string>;
+export function getCodec(name: 'f64'): FeatureCodec<Buffer>;
+export function getCodec(name: CodecName): FeatureCodec;
+export function getCodec(name: CodecName): FeatureCodec {
+  if (name === 'json') return jsonCodec;
+  if (name === 'f64') return f64Codec;
+  throw new ConfigError(`Unknown feature codec ${JSON.stringify(name)}; expected one of: ${CODEC_NAMES.join(', ')}`, {
+    context: { codec: name },
+  });
+}
+
+/**
+ * Encodes a vector with the named codec: a string for `json`, a Buffer for `f64`.
+ *
+ * @throws ValidationError naming every offending feature; nothing is produced in that case.
+ * @throws ConfigError for an unknown codec name.
+ */
+export function encodeFeatures(codec: 'json', features: Features): string;
+export function encodeFeatures(codec: 'f64', features: Features): Buffer;
+export function encodeFeatures(codec: CodecName, features: Features): string | Buffer;
+export function encodeFeatures(codec: CodecName, features: Features): string | Buffer {
+  return getCodec(codec).encode(features);
+}
+
+/**
+ * Size in bytes of an encoded value as Redis stores it (UTF-8 for text), for enforcing a
+ * maximum value size before writing. JSON output is ASCII, so this is its length.
+ */
+export function byteLength(encoded: string | Uint8Array): number {
+  return typeof encoded === 'string' ? Buffer.byteLength(encoded, 'utf8') : encoded.byteLength;
+}

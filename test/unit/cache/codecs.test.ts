@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  byteLength,
+  CODEC_NAMES,
+  decodeFeatures,
+  detectFormat,
+  encodeFeatures,
+  f64Codec,
+  getCodec,
+  isCodecName,
+  jsonCodec,
+} from '../../../src/cache/codecs/index.js';
+import type { CodecName } from '../../../src/cache/codecs/index.js';
+import { ConfigError, ValidationError } from '../../../src/errors.js';
+import { decoded, expectSameFeatures, f64Name, fixtureBytes, SPECIAL_VALUES, vectors } from './codec-helpers.js';
+
+describe('format detection', () => {
+  it('tells each encoded format apart, as bytes and (for JSON) as text', () => {
+    const json = encodeFeatures('json', SPECIAL_VALUES);
+    const f64 = encodeFeatures('f64', SPECIAL_VALUES);
+    expect(detectFormat(json)).toBe('json');
+    expect(detectFormat(Buffer.from(json))).toBe('json');
+    expect(detectFormat(f64)).toBe('f64');
+    expect(decodeFeatures(json)).toMatchObject({ ok: true, format: 'json' });
+    expect(decodeFeatures(Buffer.from(json))).toMatchObject({ ok: true, format: 'json' });
+    expect(decodeFeatures(f64)).toMatchObject({ ok: true, format: 'f64' });
+  });
+
+  it('property: each codec output decodes as its own format to the same vector', () => {
+    fc.assert(
+      fc.property(vectors(f64Name), fc.constantFrom<CodecName>(...CODEC_NAMES), (features, codec) => {
+        const encoded = encodeFeatures(codec, features);
+        expect(detectFormat(encoded)).toBe(codec);
+        const result = decodeFeatures(encoded);
+        expect(result.format).toBe(codec);
+        expectSameFeatures(decoded(result), features);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never reads arbitrary bytes as the other format', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), (bytes) => {
+        const result = decodeFeatures(bytes);
+        expect(result.format).toBe(bytes[0] === 0 ? 'f64' : 'json');
+      }),
+    );
+  });
+
+  it('reports an f64 value that was read as text instead of guessing', () => {
+    const text = encodeFeatures('f64', { a: 1 }).toString('latin1');
+    expect(decodeFeatures(text)).toMatchObject({ ok: false, format: 'f64', reason: expect.stringContaining('Buffer') });
+  });
+
+  it('reports a JSON text that merely contains the magic as JSON, not f64', () => {
+    expect(decodeFeatures('{"\\u0000F64": 1.0}')).toMatchObject({ ok: true, format: 'json' });
+    expect(decodeFeatures(Buffer.from(' \u0000F64'))).toMatchObject({ ok: false, format: 'json' });
+  });
+});
+
+describe('codec objects', () => {
+  it('look up by name and reject unknown names with ConfigError', () => {
+    expect(getCodec('json')).toBe(jsonCodec);
+    expect(getCodec('f64')).toBe(f64Codec);
+    expect(() => getCodec('msgpack' as CodecName)).toThrow(ConfigError);
+    expect(() => encodeFeatures('msgpack' as CodecName, {})).toThrow(ConfigError);
+    expect(isCodecName('json')).toBe(true);
+    expect(isCodecName('f64')).toBe(true);
+    expect(isCodecName('JSON')).toBe(false);
+    expect(isCodecName(undefined)).toBe(false);
+  });
+
+  it('decode either format whatever the codec, so switching codecs keeps stored values readable', () => {
+    const aapl = fixtureBytes('AAPL-2025-01-17.python-json.txt');
+    const fromJson = decoded(f64Codec.decode(aapl));
+    expectSameFeatures(decoded(jsonCodec.decode(f64Codec.encode(fromJson))), fromJson);
+  });
+
+  it('validate before encoding, naming the feature', () => {
+    const bad = { good: 1, bad: 'x' } as unknown as Record<string, number>;
+    for (const codec of CODEC_NAMES) {
+      expect(() => encodeFeatures(codec, bad)).toThrow(ValidationError);
+      expect(() => encodeFeatures(codec, bad)).toThrow(/bad: must be a number, got a string/);
+    }
+  });
+});
+
+describe('byteLength', () => {
+  it('is the stored size in bytes of either encoding', () => {
+    const aapl = fixtureBytes('AAPL-2025-01-17.python-json.txt');
+    const features = decoded(decodeFeatures(aapl));
+    expect(byteLength(encodeFeatures('json', features))).toBe(aapl.length);
+    const f64 = encodeFeatures('f64', features);
+    expect(byteLength(f64)).toBe(f64.length);
+    expect(byteLength('é')).toBe(2);
+    expect(byteLength(new Uint8Array(5).subarray(1))).toBe(4);
+  });
+});
