@@ -1,0 +1,149 @@
+/**
+ * Feature keys, shared with the Python services: `{prefix}:{SYMBOL}:{YYYY-MM-DD}`
+ * (`features:AAPL:2025-01-17` with the default prefix). Every part is validated before a key is
+ * built, so an invalid symbol or date throws before anything is sent to Redis.
+ */
+import { ConfigError, InvalidKeyError } from '../errors.js';
+
+/** The key prefix Python and TypeScript services use by default. */
+export const DEFAULT_FEATURE_PREFIX = 'features';
+
+const SYMBOL = /^[A-Za-z0-9.-]{1,32}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Characters Redis's glob matcher treats specially, plus the escape character itself. */
+const GLOB_CHARS = /[*?[\]\\]/g;
+const PREFIX_FORBIDDEN = /[*?[\]\\\s\p{Cc}]/u;
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Checks a ticker symbol: 1 to 32 characters, each an ASCII letter, digit, `.` or `-`
+ * (`AAPL`, `BRK.B`, `RDS-A`). Case is kept as given; Python writes the key with the same text.
+ *
+ * @throws InvalidKeyError naming the symbol and what is wrong with it.
+ */
+export function validateSymbol(symbol: string): string {
+  if (typeof symbol !== 'string') {
+    throw new InvalidKeyError(`Invalid symbol ${show(symbol)}: must be a string`, { context: { symbol } });
+  }
+  if (SYMBOL.test(symbol)) return symbol;
+  const why =
+    symbol.length === 0
+      ? 'must not be empty'
+      : symbol.length > 32
+        ? `is ${symbol.length} characters long, at most 32 allowed`
+        : 'may contain only letters, digits, "." and "-"';
+  throw new InvalidKeyError(`Invalid symbol ${show(symbol)}: ${why}`, { context: { symbol } });
+}
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Why `date` is not a real `YYYY-MM-DD` calendar day, or `undefined` when it is one. */
+function dateProblem(date: unknown): string | undefined {
+  const match = typeof date === 'string' ? DATE.exec(date) : null;
+  if (match === null) return 'expected YYYY-MM-DD';
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < 1) return 'year must be 0001 or later';
+  if (month < 1 || month > 12) return `month ${match[2]} does not exist`;
+  if (day < 1 || day > daysInMonth(year, month)) return `day ${match[3]} does not exist in ${match[1]}-${match[2]}`;
+  return undefined;
+}
+
+/**
+ * Checks a trading date: `YYYY-MM-DD` (as Python's `date.isoformat()` writes it) naming a real
+ * calendar day of years 0001-9999, leap years included (`2024-02-29` is valid, `2025-02-29`
+ * is not).
+ *
+ * @throws InvalidKeyError naming the date and what is wrong with it.
+ */
+export function validateDate(date: string): string {
+  const why = dateProblem(date);
+  if (why !== undefined) throw new InvalidKeyError(`Invalid date ${show(date)}: ${why}`, { context: { date } });
+  return date;
+}
+
+/**
+ * Checks a key prefix: non-empty, with no whitespace, control characters or glob characters
+ * (`* ? [ ] \`), so keys and SCAN patterns built from it mean what they say.
+ *
+ * @throws ConfigError naming the prefix and what is wrong with it.
+ */
+export function validatePrefix(prefix: string): string {
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw new ConfigError(`Invalid key prefix ${show(prefix)}: must be a non-empty string`, { context: { prefix } });
+  }
+  if (PREFIX_FORBIDDEN.test(prefix)) {
+    throw new ConfigError(
+      `Invalid key prefix ${show(prefix)}: must not contain whitespace, control or glob characters (* ? [ ] \\)`,
+      { context: { prefix } },
+    );
+  }
+  return prefix;
+}
+
+/**
+ * The Redis key of one feature vector, `{prefix}:{symbol}:{date}`. The symbol and date are
+ * validated here; the prefix is expected to have passed `validatePrefix` once, at construction.
+ *
+ * @example
+ * ```ts
+ * featureKey('features', 'AAPL', '2025-01-17'); // 'features:AAPL:2025-01-17'
+ * ```
+ * @throws InvalidKeyError for an invalid symbol or date.
+ */
+export function featureKey(prefix: string, symbol: string, date: string): string {
+  return `${prefix}:${validateSymbol(symbol)}:${validateDate(date)}`;
+}
+
+/**
+ * Escapes text for a Redis glob pattern (SCAN MATCH, KEYS): `*`, `?`, `[`, `]` and `\` get a
+ * backslash, so the text matches only itself.
+ *
+ * @see https://redis.io/docs/latest/commands/keys/
+ */
+export function escapeGlob(text: string): string {
+  return text.replace(GLOB_CHARS, '\\$&');
+}
+
+/**
+ * SCAN MATCH pattern for every date of one symbol: `features:AAPL:*`.
+ *
+ * @throws InvalidKeyError for an invalid symbol.
+ */
+export function symbolPattern(prefix: string, symbol: string): string {
+  return `${escapeGlob(prefix)}:${escapeGlob(validateSymbol(symbol))}:*`;
+}
+
+/**
+ * SCAN MATCH pattern for every symbol on one date: `features:*:2025-01-17`.
+ *
+ * @throws InvalidKeyError for an invalid date.
+ */
+export function datePattern(prefix: string, date: string): string {
+  return `${escapeGlob(prefix)}:*:${escapeGlob(validateDate(date))}`;
+}
+
+/**
+ * Splits a key found by SCAN back into its symbol and date; `null` when the key does not have
+ * the exact `{prefix}:{symbol}:{date}` shape with a valid symbol and date.
+ */
+export function parseFeatureKey(prefix: string, key: string): { symbol: string; date: string } | null {
+  if (!key.startsWith(`${prefix}:`)) return null;
+  const rest = key.slice(prefix.length + 1);
+  const colon = rest.indexOf(':');
+  if (colon < 0) return null;
+  const symbol = rest.slice(0, colon);
+  const date = rest.slice(colon + 1);
+  return SYMBOL.test(symbol) && dateProblem(date) === undefined ? { symbol, date } : null;
+}

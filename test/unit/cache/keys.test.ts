@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  datePattern,
+  DEFAULT_FEATURE_PREFIX,
+  escapeGlob,
+  featureKey,
+  parseFeatureKey,
+  symbolPattern,
+  validateDate,
+  validatePrefix,
+  validateSymbol,
+} from '../../../src/cache/keys.js';
+import { ConfigError, InvalidKeyError } from '../../../src/errors.js';
+
+function keyError(fn: () => unknown): InvalidKeyError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidKeyError);
+    return error as InvalidKeyError;
+  }
+  throw new Error('expected an InvalidKeyError');
+}
+
+describe('validateSymbol', () => {
+  it.each(['AAPL', 'BRK.B', 'RDS-A', 'a', '7203.T', 'X'.repeat(32)])('accepts %s', (symbol) => {
+    expect(validateSymbol(symbol)).toBe(symbol);
+  });
+
+  it.each([
+    ['', /must not be empty/],
+    ['X'.repeat(33), /33 characters long, at most 32/],
+    ['AA PL', /letters, digits/],
+    ['AAPL:2025', /letters, digits/],
+    ['AAPL*', /letters, digits/],
+    ['ÄPFEL', /letters, digits/],
+    ['AAPL\n', /letters, digits/],
+  ])('rejects %j naming the symbol and why', (symbol, why) => {
+    const error = keyError(() => validateSymbol(symbol));
+    expect(error.message).toContain(JSON.stringify(symbol));
+    expect(error.message).toMatch(why);
+    expect(error.context.symbol).toBe(symbol);
+  });
+
+  it('rejects a non-string from a JavaScript caller', () => {
+    expect(keyError(() => validateSymbol(42 as unknown as string)).message).toMatch(/must be a string/);
+  });
+});
+
+describe('validateDate', () => {
+  it.each(['2025-01-17', '2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31', '2025-04-30'])('accepts %s', (date) => {
+    expect(validateDate(date)).toBe(date);
+  });
+
+  it.each([
+    ['2025-02-29', /day 29 does not exist in 2025-02/],
+    ['1900-02-29', /day 29 does not exist/],
+    ['2025-04-31', /day 31 does not exist/],
+    ['2025-13-01', /month 13/],
+    ['2025-00-10', /month 00/],
+    ['2025-01-00', /day 00/],
+    ['0000-01-01', /year must be 0001/],
+    ['2025-1-17', /YYYY-MM-DD/],
+    ['20250117', /YYYY-MM-DD/],
+    ['2025-01-17T00:00:00Z', /YYYY-MM-DD/],
+    [' 2025-01-17', /YYYY-MM-DD/],
+    ['2025-01-17\n', /YYYY-MM-DD/],
+    ['２０２５-01-17', /YYYY-MM-DD/],
+  ])('rejects %j naming the date and why', (date, why) => {
+    const error = keyError(() => validateDate(date));
+    expect(error.message).toContain(JSON.stringify(date));
+    expect(error.message).toMatch(why);
+  });
+});
+
+describe('validatePrefix', () => {
+  it.each(['features', 'prod:features', 'f.v2'])('accepts %s', (prefix) => {
+    expect(validatePrefix(prefix)).toBe(prefix);
+  });
+
+  it.each(['', 'feat*', 'feat?', 'f[a]', 'f\\x', 'my features', 'f\t', 'f\u0000'])('rejects %j with ConfigError', (prefix) => {
+    expect(() => validatePrefix(prefix)).toThrow(ConfigError);
+  });
+});
+
+describe('featureKey', () => {
+  it('builds the key Python uses', () => {
+    expect(featureKey(DEFAULT_FEATURE_PREFIX, 'AAPL', '2025-01-17')).toBe('features:AAPL:2025-01-17');
+  });
+
+  it('throws InvalidKeyError before building a key from a bad part', () => {
+    keyError(() => featureKey('features', 'AA PL', '2025-01-17'));
+    keyError(() => featureKey('features', 'AAPL', '2025-02-30'));
+  });
+
+  it('is undone by parseFeatureKey, which ignores keys of another shape', () => {
+    expect(parseFeatureKey('features', 'features:BRK.B:2024-02-29')).toEqual({ symbol: 'BRK.B', date: '2024-02-29' });
+    expect(parseFeatureKey('features', 'other:AAPL:2025-01-17')).toBeNull();
+    expect(parseFeatureKey('features', 'features:AAPL')).toBeNull();
+    expect(parseFeatureKey('features', 'features:AAPL:2025-02-30')).toBeNull();
+    expect(parseFeatureKey('features', 'features:AA:PL:2025-01-17')).toBeNull();
+    expect(parseFeatureKey('features', 'featuresX:AAPL:2025-01-17')).toBeNull();
+  });
+});
+
+describe('glob patterns', () => {
+  it('escapes every glob character', () => {
+    expect(escapeGlob('a*b?c[d]e\\f')).toBe('a\\*b\\?c\\[d\\]e\\\\f');
+    expect(escapeGlob('plain:text.-')).toBe('plain:text.-');
+  });
+
+  it('builds SCAN MATCH patterns per symbol and per date', () => {
+    expect(symbolPattern('features', 'AAPL')).toBe('features:AAPL:*');
+    expect(datePattern('features', '2025-01-17')).toBe('features:*:2025-01-17');
+  });
+
+  it('validates the symbol and date of a pattern', () => {
+    keyError(() => symbolPattern('features', 'AAPL*'));
+    keyError(() => datePattern('features', '2025-01-*'));
+  });
+});
