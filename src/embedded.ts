@@ -9,8 +9,9 @@
  * const client = await createEmbeddedClient().connect();
  * ```
  */
+import { EventEmitter } from 'node:events';
 import RedisMock from 'ioredis-mock';
-import { EmbeddedBackend, type IoredisLike } from './client/embedded-backend.js';
+import { EmbeddedBackend, type EmbeddedHub, type IoredisLike } from './client/embedded-backend.js';
 import type { RedisClientOptions } from './client/options.js';
 import { RedisClient } from './client/redis-client.js';
 
@@ -35,10 +36,15 @@ export function createEmbeddedServer(): EmbeddedServer {
   serverCount += 1;
   const id = `embedded-${process.pid}-${serverCount}`;
   // ioredis-mock keeps one keyspace per host:port, so a unique host isolates this server.
-  const factory = (): IoredisLike => new RedisMock({ host: id, port: 6379, lazyConnect: false }) as unknown as IoredisLike;
+  const changes = new EventEmitter();
+  changes.setMaxListeners(0);
+  const hub: EmbeddedHub = {
+    connect: () => new RedisMock({ host: id, port: 6379, lazyConnect: false }) as unknown as IoredisLike,
+    changes,
+  };
   return {
     id,
-    createClient: (options: EmbeddedClientOptions = {}) => new RedisClient(options, new EmbeddedBackend(factory)),
+    createClient: (options: EmbeddedClientOptions = {}) => new RedisClient(options, new EmbeddedBackend(hub)),
   };
 }
 

@@ -36,3 +36,36 @@ export type {
 export type { RedisEnv } from './client/env.js';
 export type { ReadGroupOptions, StreamCommands } from './client/stream-commands.js';
 export type { AutoClaimResult, MessageListener, PendingEntry, StreamBatch, StreamEntry } from './client/backend.js';
+
+export { FeatureCache } from './cache/feature-cache.js';
+export type { ComputeMissing, FeatureEntries, WriteOptions } from './cache/feature-cache.js';
+export { FEATURE_CACHE_DEFAULTS } from './cache/options.js';
+export type { FeatureCacheOptions, LocalTierOptions } from './cache/options.js';
+export type { CacheStats, ServerStats } from './cache/stats.js';
+export { decodeFeatures, encodeFeatures } from './cache/codecs/index.js';
+export type { CodecName, DecodeResult, Features } from './cache/codecs/index.js';
+
+export { CHANNELS } from './events/channels.js';
+export type { AnyEvent, Channel, EventOf } from './events/channels.js';
+export {
+  DecimalStringSchema,
+  IsoDateSchema,
+  OrderEventSchema,
+  POSITION_ACTIONS,
+  PositionEventSchema,
+  SignalEventSchema,
+  TimestampSchema,
+} from './events/schemas.js';
+export type {
+  OrderEventInit,
+  OrderEventWire,
+  PositionAction,
+  PositionEventInit,
+  PositionEventWire,
+  SignalEventInit,
+  SignalEventWire,
+} from './events/schemas.js';
+export { SignalEvent } from './events/signal-event.js';
+export { OrderEvent } from './events/order-event.js';
+export { PositionEvent } from './events/position-event.js';
+export { parseEvent, parseEventForChannel } from './events/parse.js';

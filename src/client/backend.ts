@@ -64,6 +64,18 @@ export interface DuplicateOptions {
   socketTimeoutMs?: number;
   /** Whether to PING idle connections (off for subscriber connections). */
   ping?: boolean;
+  /**
+   * Makes this a tracking connection: the server reports every change to a key under `prefix`
+   * (broadcast client tracking) and `onInvalidate` gets the key, or `null` when everything must
+   * be dropped (FLUSHALL, lost tracking). Tracking is active whenever the connection is ready.
+   */
+  tracking?: InvalidationTracking;
+}
+
+/** See {@link DuplicateOptions.tracking}. */
+export interface InvalidationTracking {
+  prefix: string;
+  onInvalidate: (key: string | null) => void;
 }
 
 /** The backend port. See the module comment. */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type {
   AutoClaimResult,
   Backend,
@@ -39,8 +40,12 @@ export interface IoredisLike {
   quit(): Promise<unknown>;
 }
 
-/** Makes a new connection to one embedded server. */
-export type IoredisFactory = () => IoredisLike;
+/** One embedded server: how to open a connection, and where its key changes are announced. */
+export interface EmbeddedHub {
+  connect(): IoredisLike;
+  /** Emits `'invalidate'` with each key written through any connection of this server. */
+  readonly changes: EventEmitter;
+}
 
 function unsupported(command: string): Promise<never> {
   // Reply-shaped, so RedisClient maps it to a RedisCommandError like a real server's refusal.
@@ -60,7 +65,9 @@ function toFields(pairs: string[]): Record<string, string> {
  */
 export class EmbeddedBackend implements Backend {
   readonly kind = 'embedded' as const;
-  readonly #factory: IoredisFactory;
+  readonly #hub: EmbeddedHub;
+  readonly #options: DuplicateOptions;
+  #stopTracking: (() => void) | undefined;
   #redis: IoredisLike | undefined;
   #ready = false;
   #listener: (signal: BackendSignal) => void = () => undefined;
@@ -68,8 +75,13 @@ export class EmbeddedBackend implements Backend {
   readonly #patternListeners = new Map<string, MessageListener>();
 
   /** Internal: `createEmbeddedClient` builds it. */
-  constructor(factory: IoredisFactory) {
-    this.#factory = factory;
+  constructor(hub: EmbeddedHub, options: DuplicateOptions = {}) {
+    this.#hub = hub;
+    this.#options = options;
+  }
+
+  #changed(keys: readonly string[]): void {
+    for (const key of keys) this.#hub.changes.emit('invalidate', key);
   }
 
   get raw(): unknown {
@@ -87,10 +99,18 @@ export class EmbeddedBackend implements Backend {
 
   async connect(): Promise<void> {
     if (!this.#redis) {
-      const redis = this.#factory();
+      const redis = this.#hub.connect();
       redis.on('message', (channel, message) => this.#channelListeners.get(channel)?.(message, channel));
       redis.on('pmessage', (pattern, channel, message) => this.#patternListeners.get(pattern)?.(message, channel, pattern));
       this.#redis = redis;
+    }
+    const tracking = this.#options.tracking;
+    if (tracking && !this.#stopTracking) {
+      const onChange = (key: string): void => {
+        if (key.startsWith(tracking.prefix)) tracking.onInvalidate(key);
+      };
+      this.#hub.changes.on('invalidate', onChange);
+      this.#stopTracking = () => this.#hub.changes.off('invalidate', onChange);
     }
     this.#ready = true;
     this.#listener({ type: 'ready' });
@@ -106,14 +126,16 @@ export class EmbeddedBackend implements Backend {
 
   destroy(): void {
     if (!this.#redis) return;
+    this.#stopTracking?.();
+    this.#stopTracking = undefined;
     this.#ready = false;
     this.#redis.disconnect();
     this.#redis = undefined;
     this.#listener({ type: 'end' });
   }
 
-  duplicate(_options?: DuplicateOptions): Backend {
-    return new EmbeddedBackend(this.#factory);
+  duplicate(options: DuplicateOptions = {}): Backend {
+    return new EmbeddedBackend(this.#hub, options);
   }
 
   get(key: string): Promise<string | null> {
@@ -135,22 +157,29 @@ export class EmbeddedBackend implements Backend {
   async set(entry: SetEntry): Promise<void> {
     if (entry.ttlSeconds) await this.#r.set(entry.key, entry.value, 'EX', entry.ttlSeconds);
     else await this.#r.set(entry.key, entry.value);
+    this.#changed([entry.key]);
   }
 
   async setMany(entries: readonly SetEntry[]): Promise<void> {
     await Promise.all(entries.map((e) => this.set(e)));
   }
 
-  del(keys: readonly string[]): Promise<number> {
-    return this.#r.del(...keys);
+  async del(keys: readonly string[]): Promise<number> {
+    const n = await this.#r.del(...keys);
+    this.#changed(keys);
+    return n;
   }
 
-  unlink(keys: readonly string[]): Promise<number> {
-    return this.#r.unlink(...keys);
+  async unlink(keys: readonly string[]): Promise<number> {
+    const n = await this.#r.unlink(...keys);
+    this.#changed(keys);
+    return n;
   }
 
   async expire(key: string, seconds: number): Promise<boolean> {
-    return (await this.#r.expire(key, seconds)) === 1;
+    const ok = (await this.#r.expire(key, seconds)) === 1;
+    this.#changed([key]);
+    return ok;
   }
 
   ttl(key: string): Promise<number> {

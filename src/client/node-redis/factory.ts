@@ -1,11 +1,35 @@
-import { createClient, createCluster, createSentinel } from 'redis';
-import type { DuplicateOptions } from '../backend.js';
+import { BasicClientSideCache, createClient, createCluster, createSentinel, type RedisArgument } from 'redis';
+import { ConfigError } from '../../errors.js';
+import type { DuplicateOptions, InvalidationTracking } from '../backend.js';
 import type { ResolvedClientOptions } from '../options.js';
 import type { NodeRedisTarget } from './commands.js';
 import type { NodeRedisFactory } from './backend.js';
 
 /** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
 export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
+
+/**
+ * node-redis's client-side cache provider, used only for its tracking hooks: it turns on
+ * broadcast tracking for one key prefix during every handshake (so tracking is back before the
+ * connection reports ready after a reconnect) and forwards each invalidation.
+ */
+class PrefixTracking extends BasicClientSideCache {
+  readonly #tracking: InvalidationTracking;
+
+  constructor(tracking: InvalidationTracking) {
+    super({ maxEntries: 1, ttl: 1 });
+    this.#tracking = tracking;
+  }
+
+  override trackingOn(): string[] {
+    return ['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.#tracking.prefix];
+  }
+
+  override invalidate(key: RedisArgument | null): void {
+    super.invalidate(key);
+    this.#tracking.onInvalidate(key === null ? null : key.toString());
+  }
+}
 
 function tlsSocketOptions(o: ResolvedClientOptions): Record<string, unknown> {
   if (!o.tls) return {};
@@ -49,6 +73,9 @@ export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPoli
   return (d: DuplicateOptions): NodeRedisTarget => {
     const socket = socketOptions(o, policy, d);
     const common = commonOptions(o, d);
+    if (d.tracking && (o.cluster || o.sentinel)) {
+      throw new ConfigError('Invalidation tracking (the local tier) needs a standalone Redis', { context: { option: 'local' } });
+    }
     if (o.cluster) {
       const cluster = createCluster({
         rootNodes: o.cluster.rootNodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socket } })),
@@ -65,6 +92,10 @@ export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPoli
         sentinelClientOptions: { socket: { connectTimeout: o.connectTimeoutMs, reconnectStrategy: policy } },
       });
       return sentinel as unknown as NodeRedisTarget;
+    }
+    if (d.tracking) {
+      common.RESP = 3;
+      common.clientSideCache = new PrefixTracking(d.tracking);
     }
     const client = createClient({
       ...common,

@@ -1,0 +1,340 @@
+import type { RedisClient } from '../client/redis-client.js';
+import { ConfigError, ValidationError } from '../errors.js';
+import { componentLogger, type Logger } from '../logger.js';
+import { byteLength, decodeFeatures, type Features } from './codecs/index.js';
+import { datePattern, featureKey, symbolPattern, validateDate } from './keys.js';
+import { LocalTier } from './local-tier.js';
+import { resolveCacheOptions, type FeatureCacheOptions, type ResolvedCacheOptions } from './options.js';
+import { SingleFlight } from './single-flight.js';
+import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
+
+/** Per-call write options. */
+export interface WriteOptions {
+  /** Seconds before expiry for this write; `0` for none. Overrides the cache's `ttl`. */
+  ttl?: number;
+}
+
+/** Vectors keyed by symbol: a Map, an object, or `[symbol, features]` pairs. */
+export type FeatureEntries = ReadonlyMap<string, Features> | Readonly<Record<string, Features>> | Iterable<readonly [string, Features]>;
+
+/** Computes the vectors of the symbols that were not cached, keyed by symbol. */
+export type ComputeMissing = (symbols: string[]) => Promise<FeatureEntries> | FeatureEntries;
+
+const UNLINK_BATCH = 500;
+
+function entriesOf(entries: FeatureEntries): Array<readonly [string, Features]> {
+  if (entries instanceof Map) return [...(entries as ReadonlyMap<string, Features>)];
+  if (Symbol.iterator in entries) return [...(entries as Iterable<readonly [string, Features]>)];
+  return Object.entries(entries);
+}
+
+/**
+ * The feature store: one vector of named doubles per (symbol, date) under
+ * `{prefix}:{SYMBOL}:{YYYY-MM-DD}`, shared with the Python services (same keys, same JSON).
+ * Reads fail open (a Redis error is a miss, counted); writes report `false`; programmer errors
+ * (bad symbol, date or value) throw typed errors before anything is sent.
+ *
+ * @example
+ * ```ts
+ * const cache = new FeatureCache(client, { ttl: 3600 });
+ * const features = await cache.getOrCompute('AAPL', '2025-01-17', () => computeAlpha158('AAPL'));
+ * ```
+ */
+export class FeatureCache {
+  readonly #client: RedisClient;
+  readonly #options: ResolvedCacheOptions;
+  readonly #log: Logger;
+  readonly #counters = new CacheCounters();
+  readonly #flights = new SingleFlight<Features>();
+  readonly #local: LocalTier | undefined;
+  readonly #tracker: RedisClient | undefined;
+
+  /** Invalid options throw a `ConfigError` here. */
+  constructor(client: RedisClient, options: FeatureCacheOptions = {}) {
+    this.#client = client;
+    this.#options = resolveCacheOptions(options);
+    this.#log = componentLogger(options.logger, 'feature-cache');
+    const local = this.#options.local;
+    if (local) {
+      if (client.kind === 'cluster' || client.kind === 'sentinel') {
+        throw new ConfigError('FeatureCache option local needs a standalone or embedded Redis, not a ' + client.kind, {
+          context: { option: 'local' },
+        });
+      }
+      const tier = new LocalTier(local.maxEntries, local.ttlMs);
+      const tracker = client.duplicate({
+        tracking: { prefix: `${this.#options.prefix}:`, onInvalidate: (key) => tier.invalidate(key) },
+      });
+      tracker.on('ready', () => tier.start());
+      tracker.on('reconnecting', () => tier.stop());
+      tracker.on('close', () => tier.stop());
+      tracker.connectInBackground();
+      this.#local = tier;
+      this.#tracker = tracker;
+    }
+  }
+
+  /** The key of one vector. @throws InvalidKeyError */
+  key(symbol: string, date: string): string {
+    return featureKey(this.#options.prefix, symbol, date);
+  }
+
+  /** Whether the local tier is receiving invalidations and may serve (always false without one). */
+  get localTierLive(): boolean {
+    return this.#local?.live ?? false;
+  }
+
+  /** A cached vector, or `null` on a miss, a corrupt entry or a Redis error. @throws InvalidKeyError */
+  async get(symbol: string, date: string): Promise<Features | null> {
+    const key = this.key(symbol, date);
+    const local = this.#local?.get(key);
+    if (local !== undefined) {
+      this.#counters.hits++;
+      this.#counters.localHits++;
+      return local;
+    }
+    const ticket = this.#local?.ticket();
+    let raw: Buffer | null;
+    try {
+      raw = await this.#client.getBuffer(key);
+    } catch (err) {
+      return this.#readFailed(err, 1);
+    }
+    return this.#accept(key, raw, ticket);
+  }
+
+  /**
+   * Vectors for many symbols of one date in one `MGET` round trip (one per slot on a cluster),
+   * as a Map in input order; `null` for each miss. @throws InvalidKeyError before sending.
+   */
+  async getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
+    validateDate(date);
+    const keys = symbols.map((s) => this.key(s, date));
+    const result = new Map<string, Features | null>();
+    const toFetch: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const local = this.#local?.get(keys[i] as string);
+      if (local !== undefined) {
+        this.#counters.hits++;
+        this.#counters.localHits++;
+      } else toFetch.push(i);
+      result.set(symbols[i] as string, local ?? null);
+    }
+    if (toFetch.length === 0) return result;
+    const ticket = this.#local?.ticket();
+    let raws: Array<Buffer | null>;
+    try {
+      raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
+    } catch (err) {
+      this.#readFailed(err, toFetch.length);
+      return result;
+    }
+    for (let j = 0; j < toFetch.length; j++) {
+      const i = toFetch[j] as number;
+      result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[j] ?? null, ticket));
+    }
+    return result;
+  }
+
+  #readFailed(err: unknown, reads: number): null {
+    this.#counters.errors++;
+    this.#counters.misses += reads;
+    this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'feature read failed; treating as a miss');
+    return null;
+  }
+
+  #accept(key: string, raw: Buffer | null, ticket: ReturnType<LocalTier['ticket']> | undefined): Features | null {
+    if (raw === null) {
+      this.#counters.misses++;
+      return null;
+    }
+    const decoded = decodeFeatures(raw);
+    if (!decoded.ok) {
+      this.#counters.corrupt++;
+      this.#counters.misses++;
+      this.#log.warn({ key, reason: decoded.reason }, 'corrupt feature entry deleted');
+      this.#client.del(key).catch(() => undefined);
+      return null;
+    }
+    this.#counters.hits++;
+    if (ticket && this.#local) this.#local.fill(key, Object.freeze(decoded.features), ticket);
+    return decoded.features;
+  }
+
+  #encode(features: Features): string | Buffer | null {
+    const encoded = this.#options.codec.encode(features);
+    const size = byteLength(encoded);
+    if (size > this.#options.maxValueBytes) {
+      this.#counters.oversized++;
+      this.#log.warn({ size, maxValueBytes: this.#options.maxValueBytes }, 'feature vector too large; not written');
+      return null;
+    }
+    return encoded;
+  }
+
+  /**
+   * Stores a vector with the cache's TTL (or `options.ttl`). `false` when Redis failed or the
+   * value is larger than `maxValueBytes`; nothing is written then.
+   * @throws InvalidKeyError, ValidationError (a value that is not a number) before sending.
+   */
+  async set(symbol: string, date: string, features: Features, options: WriteOptions = {}): Promise<boolean> {
+    const key = this.key(symbol, date);
+    const value = this.#encode(features);
+    if (value === null) return false;
+    return this.#write([{ key, value }], options);
+  }
+
+  /**
+   * Stores many vectors of one date in one pipeline, all or nothing on validation: any bad key
+   * or value throws before anything is sent; any oversized value makes it return `false`.
+   */
+  async setMany(date: string, entries: FeatureEntries, options: WriteOptions = {}): Promise<boolean> {
+    validateDate(date);
+    const writes: Array<{ key: string; value: string | Buffer }> = [];
+    for (const [symbol, features] of entriesOf(entries)) {
+      const value = this.#encode(features);
+      if (value === null) return false;
+      writes.push({ key: this.key(symbol, date), value });
+    }
+    return this.#write(writes, options);
+  }
+
+  async #write(writes: Array<{ key: string; value: string | Buffer }>, options: WriteOptions): Promise<boolean> {
+    if (writes.length === 0) return true;
+    const ttl = options.ttl ?? this.#options.ttl;
+    if (!Number.isInteger(ttl) || ttl < 0) throw new ConfigError(`ttl must be an integer >= 0, got ${String(ttl)}`);
+    for (const w of writes) this.#local?.delete(w.key);
+    try {
+      const ttlSeconds = ttl === 0 ? undefined : ttl;
+      if (writes.length === 1) await this.#client.set(writes[0]!.key, writes[0]!.value, ttlSeconds === undefined ? {} : { ttlSeconds });
+      else await this.#client.setMany(writes.map((w) => (ttlSeconds === undefined ? w : { ...w, ttlSeconds })));
+      this.#counters.sets += writes.length;
+      return true;
+    } catch (err) {
+      this.#counters.errors++;
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err), count: writes.length }, 'feature write failed');
+      return false;
+    }
+  }
+
+  /** Deletes one vector; `true` when a key was deleted, `false` when absent or Redis failed. */
+  async invalidate(symbol: string, date: string): Promise<boolean> {
+    const key = this.key(symbol, date);
+    this.#local?.delete(key);
+    try {
+      return (await this.#client.del(key)) > 0;
+    } catch (err) {
+      this.#counters.errors++;
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err), key }, 'invalidate failed');
+      return false;
+    }
+  }
+
+  /** Deletes every date of a symbol (SCAN + UNLINK, never KEYS); resolves the number deleted. */
+  invalidateSymbol(symbol: string): Promise<number> {
+    return this.#unlinkMatching(symbolPattern(this.#options.prefix, symbol));
+  }
+
+  /** Deletes every symbol of a date (SCAN + UNLINK, never KEYS); resolves the number deleted. */
+  invalidateDate(date: string): Promise<number> {
+    return this.#unlinkMatching(datePattern(this.#options.prefix, date));
+  }
+
+  async #unlinkMatching(pattern: string): Promise<number> {
+    let deleted = 0;
+    let batch: string[] = [];
+    const flush = async (): Promise<void> => {
+      for (const key of batch) this.#local?.delete(key);
+      deleted += await this.#client.unlink(batch);
+      batch = [];
+    };
+    for await (const key of this.#client.scan({ match: pattern, count: 1000 })) {
+      batch.push(key);
+      if (batch.length >= UNLINK_BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+    return deleted;
+  }
+
+  /**
+   * The cached vector, or the result of `compute` (then cached). Concurrent callers for the
+   * same key share one read and one computation; a failing `compute` rejects every waiter and
+   * caches nothing.
+   */
+  getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions = {}): Promise<Features> {
+    const key = this.key(symbol, date);
+    return this.#flights.run(key, async () => {
+      const cached = await this.get(symbol, date);
+      if (cached !== null) return cached;
+      const features = await compute();
+      await this.set(symbol, date, features, options);
+      return features;
+    });
+  }
+
+  /**
+   * Vectors for many symbols in input order: cached ones from one `getMany`, the rest from one
+   * `computeMissing(missingSymbols)` call (then cached with one `setMany`). Symbols already
+   * being computed by another caller are joined, not recomputed. `computeMissing` must return
+   * a vector for every symbol it is given.
+   */
+  async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions = {}): Promise<Map<string, Features>> {
+    const cached = await this.getMany(symbols, date);
+    const missing = [...cached.entries()].filter(([, f]) => f === null).map(([s]) => s);
+    const pending = new Map<string, Promise<Features>>();
+    if (missing.length > 0) {
+      let batch: Promise<Map<string, Features>> | undefined;
+      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(missing, date, computeMissing, options));
+      for (const symbol of missing) {
+        pending.set(symbol, this.#flights.run(this.key(symbol, date), async () => (await runBatch()).get(symbol) as Features));
+      }
+    }
+    const out = new Map<string, Features>();
+    for (const [symbol, features] of cached) out.set(symbol, features ?? (await pending.get(symbol)!));
+    return out;
+  }
+
+  async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
+    const computed = new Map(entriesOf(await computeMissing([...symbols])));
+    const absent = symbols.filter((s) => !computed.has(s));
+    if (absent.length > 0) {
+      throw new ValidationError('computeMissing result', [{ path: '', message: `no features returned for ${absent.join(', ')}` }]);
+    }
+    await this.setMany(date, symbols.map((s) => [s, computed.get(s) as Features] as const), options);
+    return computed;
+  }
+
+  /** Counters since construction or the last {@link resetStats}. */
+  stats(): CacheStats {
+    return this.#counters.snapshot();
+  }
+
+  /** Zeroes the counters. */
+  resetStats(): void {
+    this.#counters.reset();
+  }
+
+  /** Server figures from INFO (the Python `get_stats` fields), or `null` when Redis failed. */
+  async serverStats(): Promise<ServerStats | null> {
+    try {
+      const info = await this.#client.info();
+      const num = (name: string): number => Number(info[name] ?? 0);
+      return {
+        keyspaceHits: num('keyspace_hits'),
+        keyspaceMisses: num('keyspace_misses'),
+        usedMemory: num('used_memory'),
+        connectedClients: num('connected_clients'),
+      };
+    } catch (err) {
+      this.#counters.errors++;
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'INFO failed');
+      return null;
+    }
+  }
+
+  /** Stops the local tier's invalidation connection. The shared client stays open. */
+  async close(): Promise<void> {
+    this.#local?.stop();
+    await this.#tracker?.close();
+  }
+}

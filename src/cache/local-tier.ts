@@ -1,0 +1,117 @@
+import type { Features } from './codecs/index.js';
+
+interface Entry {
+  features: Features;
+  expiresAt: number;
+}
+
+/**
+ * A fill ticket: taken before a Redis read, redeemed after it. The read's result may enter the
+ * tier only if tracking was live when the read started and no invalidation of that key (or of
+ * everything) has arrived since; otherwise the value might predate a write another process
+ * made while the read was in flight.
+ */
+export interface FillTicket {
+  readonly epoch: number;
+}
+
+/**
+ * The in-process tier of {@link FeatureCache}: decoded vectors in a bounded LRU (a `Map` in
+ * recency order), dropped on invalidation. It is only as fresh as the invalidations it gets, so
+ * it refuses fills and serves nothing while tracking is down.
+ */
+export class LocalTier {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #ttlMs: number;
+  /** Bumped on every invalidation; a key's last invalidation epoch is kept in `#invalidatedAt`. */
+  #epoch = 0;
+  /** Fills from tickets older than this are refused: set when tracking (re)starts or all is flushed. */
+  #floor = 0;
+  readonly #invalidatedAt = new Map<string, number>();
+  #live = false;
+
+  constructor(maxEntries: number, ttlMs: number) {
+    this.#maxEntries = maxEntries;
+    this.#ttlMs = ttlMs;
+  }
+
+  /** Whether tracking is live, so the tier may serve and fill. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Number of vectors held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Tracking became live (after each (re)connect of the tracking connection). */
+  start(): void {
+    this.#clear();
+    this.#live = true;
+  }
+
+  /** Tracking was lost: invalidations may be missed, so drop everything and stop serving. */
+  stop(): void {
+    this.#live = false;
+    this.#clear();
+  }
+
+  /** A vector, if held, fresh and tracked. Refreshes its recency. */
+  get(key: string): Features | undefined {
+    if (!this.#live) return undefined;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    if (entry.expiresAt <= Date.now()) return undefined;
+    this.#entries.set(key, entry);
+    return entry.features;
+  }
+
+  /** Take before reading Redis. */
+  ticket(): FillTicket {
+    return { epoch: this.#live ? this.#epoch : -1 };
+  }
+
+  /** Store a value read (or written) under a ticket, unless an invalidation may have overtaken it. */
+  fill(key: string, features: Features, ticket: FillTicket): void {
+    if (!this.#live || ticket.epoch < this.#floor) return;
+    const last = this.#invalidatedAt.get(key);
+    if (last !== undefined && last > ticket.epoch) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { features, expiresAt: Date.now() + this.#ttlMs });
+    if (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  /** Redis reported a change to `key`, or (`null`) that everything must go. */
+  invalidate(key: string | null): void {
+    this.#epoch += 1;
+    if (key === null) {
+      this.#clear();
+      return;
+    }
+    this.#entries.delete(key);
+    this.#invalidatedAt.set(key, this.#epoch);
+    // Bounded memory: forgetting per-key epochs is safe if older tickets are refused wholesale.
+    if (this.#invalidatedAt.size > this.#maxEntries) {
+      this.#invalidatedAt.clear();
+      this.#floor = this.#epoch + 1;
+    }
+  }
+
+  /** Drop one key locally (own deletes). */
+  delete(key: string): void {
+    this.invalidate(key);
+  }
+
+  #clear(): void {
+    this.#entries.clear();
+    this.#invalidatedAt.clear();
+    this.#epoch += 1;
+    this.#floor = this.#epoch;
+  }
+}

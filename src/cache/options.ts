@@ -1,0 +1,82 @@
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { getCodec } from './codecs/index.js';
+import type { CodecName, FeatureCodec } from './codecs/index.js';
+import { DEFAULT_FEATURE_PREFIX, validatePrefix } from './keys.js';
+
+/** The in-process tier: decoded vectors in a bounded LRU, invalidated by Redis. */
+export interface LocalTierOptions {
+  /** Most vectors kept. @default 10000 */
+  maxEntries?: number;
+  /** Longest a vector is served locally, as a bound on anything missed. @default 60000 */
+  ttlMs?: number;
+}
+
+/** Options of {@link FeatureCache}. Defaults are in {@link FEATURE_CACHE_DEFAULTS}. */
+export interface FeatureCacheOptions {
+  /** Seconds before a stored vector expires; `0` stores without expiry. @default 3600 */
+  ttl?: number;
+  /** Key prefix: keys are `{prefix}:{SYMBOL}:{YYYY-MM-DD}`. @default 'features' */
+  prefix?: string;
+  /**
+   * How new vectors are written: `json` (what the Python services read) or `f64` (binary,
+   * decodes as a copy). Reads detect the format, so either codec reads both. @default 'json'
+   */
+  codec?: CodecName;
+  /** The local tier: `true` for its defaults, or its options. @default false */
+  local?: boolean | LocalTierOptions;
+  /** Largest encoded value `set` will write; larger ones are refused (false). @default 1048576 */
+  maxValueBytes?: number;
+  /** Where the cache logs. @default silent */
+  logger?: Logger;
+}
+
+/** The defaults of {@link FeatureCacheOptions}, in one place. */
+export const FEATURE_CACHE_DEFAULTS = Object.freeze({
+  ttl: 3600,
+  prefix: DEFAULT_FEATURE_PREFIX,
+  codec: 'json' as CodecName,
+  local: false,
+  localMaxEntries: 10_000,
+  localTtlMs: 60_000,
+  maxValueBytes: 1024 * 1024,
+});
+
+/** Options after defaults and validation. Internal. */
+export interface ResolvedCacheOptions {
+  ttl: number;
+  prefix: string;
+  codec: FeatureCodec;
+  local: Required<LocalTierOptions> | undefined;
+  maxValueBytes: number;
+}
+
+function integer(value: number | undefined, fallback: number, name: string, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`FeatureCache option ${name} must be an integer >= ${min}, got ${String(value)}`, {
+      context: { option: name },
+    });
+  }
+  return value;
+}
+
+/** Applies defaults and validates; throws {@link ConfigError} naming the option. */
+export function resolveCacheOptions(options: FeatureCacheOptions): ResolvedCacheOptions {
+  const d = FEATURE_CACHE_DEFAULTS;
+  const local = options.local ?? d.local;
+  const localOptions = typeof local === 'object' ? local : {};
+  return {
+    ttl: integer(options.ttl, d.ttl, 'ttl', 0),
+    prefix: validatePrefix(options.prefix ?? d.prefix),
+    codec: getCodec(options.codec ?? d.codec),
+    local:
+      local === false
+        ? undefined
+        : {
+            maxEntries: integer(localOptions.maxEntries, d.localMaxEntries, 'local.maxEntries', 1),
+            ttlMs: integer(localOptions.ttlMs, d.localTtlMs, 'local.ttlMs', 1),
+          },
+    maxValueBytes: integer(options.maxValueBytes, d.maxValueBytes, 'maxValueBytes', 1),
+  };
+}

@@ -1,0 +1,56 @@
+/** Counters of one {@link FeatureCache}, since construction or the last `resetStats()`. */
+export interface CacheStats {
+  /** Reads that found a valid vector (local tier included). */
+  hits: number;
+  /** Reads that found nothing usable: absent, corrupt, or Redis failed. */
+  misses: number;
+  /** Redis errors on reads and writes (each read error is also a miss). */
+  errors: number;
+  /** Vectors written. */
+  sets: number;
+  /** Stored values that were not valid vectors; each was deleted and counted as a miss. */
+  corrupt: number;
+  /** Hits served by the local tier without a round trip. */
+  localHits: number;
+  /** Writes refused because the encoded value exceeded `maxValueBytes`. */
+  oversized: number;
+  /** `hits / (hits + misses)`, `0` before any read. */
+  hitRate: number;
+}
+
+/** The mutable counters behind {@link CacheStats}. Internal. */
+export class CacheCounters {
+  hits = 0;
+  misses = 0;
+  errors = 0;
+  sets = 0;
+  corrupt = 0;
+  localHits = 0;
+  oversized = 0;
+
+  snapshot(): CacheStats {
+    const reads = this.hits + this.misses;
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      errors: this.errors,
+      sets: this.sets,
+      corrupt: this.corrupt,
+      localHits: this.localHits,
+      oversized: this.oversized,
+      hitRate: reads === 0 ? 0 : this.hits / reads,
+    };
+  }
+
+  reset(): void {
+    this.hits = this.misses = this.errors = this.sets = this.corrupt = this.localHits = this.oversized = 0;
+  }
+}
+
+/** Server-side figures, as the Python `FeatureCache.get_stats()` reports them (from INFO). */
+export interface ServerStats {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  usedMemory: number;
+  connectedClients: number;
+}
