@@ -1,0 +1,72 @@
+/**
+ * How events are laid out in stream entries, and the stream key names. An entry carries the wire
+ * JSON in the `event` field (the same text pub/sub publishes), plus `event_type` and `event_id`
+ * copies so tools such as `redis-cli XRANGE` show what an entry is without parsing it.
+ */
+import { ValidationError } from '../errors.js';
+import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
+import { OrderEvent } from '../events/order-event.js';
+import { parseEventForChannel } from '../events/parse.js';
+import { PositionEvent } from '../events/position-event.js';
+import { SignalEvent } from '../events/signal-event.js';
+
+/** Field names of a stream entry. */
+export const ENTRY_FIELDS = Object.freeze({
+  EVENT: 'event',
+  EVENT_TYPE: 'event_type',
+  EVENT_ID: 'event_id',
+});
+
+/** The stream of `channel`: `${keyPrefix}${channel}`, e.g. `stream:orders.executed`. */
+export function streamKeyFor(keyPrefix: string, channel: Channel): string {
+  return `${keyPrefix}${channel}`;
+}
+
+/** The dead-letter stream of `channel`: `${keyPrefix}dlq:${channel}`, e.g. `stream:dlq:orders.executed`. */
+export function deadLetterKeyFor(keyPrefix: string, channel: Channel): string {
+  return `${keyPrefix}dlq:${channel}`;
+}
+
+/** Whether `value` is an instance of one of the event classes (plain objects are refused). */
+export function isStreamEvent(value: unknown): value is AnyEvent {
+  return value instanceof SignalEvent || value instanceof OrderEvent || value instanceof PositionEvent;
+}
+
+/**
+ * The fields of the entry that stores `event`.
+ *
+ * @throws {ValidationError} when `event` is not a `SignalEvent`, `OrderEvent` or `PositionEvent`.
+ */
+export function encodeEntry(event: AnyEvent): Record<string, string> {
+  if (!isStreamEvent(event)) {
+    const got = event === null ? 'null' : typeof event === 'object' ? 'a plain object' : typeof event;
+    throw new ValidationError('event', [
+      { path: '', message: `expected a SignalEvent, OrderEvent or PositionEvent instance; got ${got}` },
+    ]);
+  }
+  const fields: Record<string, string> = {
+    [ENTRY_FIELDS.EVENT]: event.toWire(),
+    [ENTRY_FIELDS.EVENT_TYPE]: event.eventType,
+  };
+  if (event.eventId !== undefined) fields[ENTRY_FIELDS.EVENT_ID] = event.eventId;
+  return fields;
+}
+
+/**
+ * The typed event stored in an entry of `channel`'s stream.
+ *
+ * @throws {ValidationError} when the entry has no `event` field (path `event`), or its JSON is not
+ * a valid event of `channel`.
+ */
+export function decodeEntry<C extends Channel>(channel: C, fields: Readonly<Record<string, string>>): EventOf<C> {
+  const text = fields[ENTRY_FIELDS.EVENT];
+  if (text === undefined) {
+    throw new ValidationError('stream entry', [{ path: ENTRY_FIELDS.EVENT, message: 'the entry has no event field' }]);
+  }
+  return parseEventForChannel(channel, text);
+}
+
+/** The entry's payload as stored: the `event` field, or all fields as JSON when it has none. */
+export function rawPayload(fields: Readonly<Record<string, string>>): string {
+  return fields[ENTRY_FIELDS.EVENT] ?? JSON.stringify({ ...fields });
+}

@@ -1,0 +1,122 @@
+/**
+ * Options of {@link EventStream} and of its consumers, with their defaults in one place, resolved
+ * and validated once: a bad option throws a {@link ConfigError} naming it, before anything is sent.
+ */
+import { ConfigError } from '../errors.js';
+import { isChannel } from '../events/channels.js';
+import type { Channel } from '../events/channels.js';
+import type { Logger } from '../logger.js';
+import type { ConsumerErrorHandler, DeliveryHandler } from './delivery.js';
+
+/** Options of {@link EventStream}. */
+export interface EventStreamOptions {
+  /** Prefix of every stream key: `stream:signals.generated`, `stream:dlq:signals.generated`. @default 'stream:' */
+  keyPrefix?: string;
+  /** Approximate cap on entries per stream (`XADD ... MAXLEN ~ n`), dead-letter streams included. @default 100_000 */
+  maxLen?: number;
+  /** Where the stream and its consumers log. @default silent */
+  logger?: Logger;
+}
+
+/** Options of {@link EventStream.consume}. */
+export interface ConsumeOptions<C extends Channel = Channel> {
+  /** Channels to consume, one stream each (no duplicates, at least one). */
+  channels: readonly C[];
+  /** Consumer group name; created (with `MKSTREAM`, reading from `startId`) when missing. */
+  group: string;
+  /** This consumer's name within the group; unique per running process. */
+  consumer: string;
+  /** Called once per delivery, sequentially in stream order. Resolve to acknowledge, throw to retry. */
+  handler: DeliveryHandler<C>;
+  /** Most entries read per stream per batch (`COUNT`). @default 100 */
+  batchSize?: number;
+  /** How long a read waits for new entries (`BLOCK`); also bounds how late a retry claim runs. @default 5000 */
+  blockMs?: number;
+  /** A pending entry idle this long is claimed again (`XAUTOCLAIM`) by this or another consumer. @default 30_000 */
+  claimIdleMs?: number;
+  /** Deliveries before a failing entry moves to the dead-letter stream. @default 5 */
+  maxDeliveries?: number;
+  /** Where a group created by this consumer starts: `'0'` (the whole stream) or `'$'` (new entries only). @default '0' */
+  startId?: '0' | '$';
+  /** Observes consumer errors (Redis down, dead-letter write failed...). The consumer keeps going. */
+  onError?: ConsumerErrorHandler;
+}
+
+/** The defaults of {@link EventStreamOptions} and {@link ConsumeOptions}, in one place. */
+export const STREAM_DEFAULTS = Object.freeze({
+  keyPrefix: 'stream:',
+  maxLen: 100_000,
+  batchSize: 100,
+  blockMs: 5000,
+  claimIdleMs: 30_000,
+  maxDeliveries: 5,
+  startId: '0' as const,
+});
+
+/** {@link EventStreamOptions} after defaults and validation. Internal. */
+export interface ResolvedStreamOptions {
+  keyPrefix: string;
+  maxLen: number;
+}
+
+/** {@link ConsumeOptions} after defaults and validation. Internal. */
+export interface ResolvedConsumeOptions<C extends Channel = Channel> {
+  channels: readonly C[];
+  group: string;
+  consumer: string;
+  handler: DeliveryHandler<C>;
+  batchSize: number;
+  blockMs: number;
+  claimIdleMs: number;
+  maxDeliveries: number;
+  startId: '0' | '$';
+  onError: ConsumerErrorHandler | undefined;
+}
+
+function configError(option: string, message: string): ConfigError {
+  return new ConfigError(`Option ${option} ${message}`, { context: { option } });
+}
+
+function positiveInt(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw configError(option, `must be an integer >= 1, got ${String(value)}`);
+  return value;
+}
+
+function name(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw configError(option, 'must be a non-empty string');
+  return value;
+}
+
+/** Applies the defaults of {@link EventStreamOptions}. @throws {ConfigError} naming the bad option. */
+export function resolveStreamOptions(options: EventStreamOptions): ResolvedStreamOptions {
+  const keyPrefix = options.keyPrefix ?? STREAM_DEFAULTS.keyPrefix;
+  if (typeof keyPrefix !== 'string') throw configError('keyPrefix', 'must be a string');
+  return { keyPrefix, maxLen: positiveInt(options.maxLen, STREAM_DEFAULTS.maxLen, 'maxLen') };
+}
+
+/** Applies the defaults of {@link ConsumeOptions}. @throws {ConfigError} naming the bad option. */
+export function resolveConsumeOptions<C extends Channel>(options: ConsumeOptions<C>): ResolvedConsumeOptions<C> {
+  const channels: unknown = options.channels;
+  if (!Array.isArray(channels) || channels.length === 0) throw configError('channels', 'must list at least one channel');
+  for (const channel of channels) {
+    if (!isChannel(channel)) throw configError('channels', `contains an unknown channel ${JSON.stringify(channel)}`);
+  }
+  if (new Set(channels).size !== channels.length) throw configError('channels', 'must not repeat a channel');
+  if (typeof options.handler !== 'function') throw configError('handler', 'must be a function');
+  if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError', 'must be a function');
+  const startId = options.startId ?? STREAM_DEFAULTS.startId;
+  if (startId !== '0' && startId !== '$') throw configError('startId', `must be '0' or '$', got ${String(startId)}`);
+  return {
+    channels: Object.freeze([...options.channels]),
+    group: name(options.group, 'group'),
+    consumer: name(options.consumer, 'consumer'),
+    handler: options.handler,
+    batchSize: positiveInt(options.batchSize, STREAM_DEFAULTS.batchSize, 'batchSize'),
+    blockMs: positiveInt(options.blockMs, STREAM_DEFAULTS.blockMs, 'blockMs'),
+    claimIdleMs: positiveInt(options.claimIdleMs, STREAM_DEFAULTS.claimIdleMs, 'claimIdleMs'),
+    maxDeliveries: positiveInt(options.maxDeliveries, STREAM_DEFAULTS.maxDeliveries, 'maxDeliveries'),
+    startId,
+    onError: options.onError,
+  };
+}
