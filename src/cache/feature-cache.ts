@@ -279,19 +279,25 @@ export class FeatureCache {
    * a vector for every symbol it is given.
    */
   async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions = {}): Promise<Map<string, Features>> {
-    const cached = await this.getMany(symbols, date);
-    const missing = [...cached.entries()].filter(([, f]) => f === null).map(([s]) => s);
-    const pending = new Map<string, Promise<Features>>();
+    const result = await this.getMany(symbols, date);
+    const missing: string[] = [];
+    // Only symbols nobody is computing yet go to this call's computeMissing; the rest join.
+    const owned: string[] = [];
+    for (const [symbol, features] of result) {
+      if (features !== null) continue;
+      missing.push(symbol);
+      if (!this.#flights.has(this.key(symbol, date))) owned.push(symbol);
+    }
     if (missing.length > 0) {
       let batch: Promise<Map<string, Features>> | undefined;
-      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(missing, date, computeMissing, options));
-      for (const symbol of missing) {
-        pending.set(symbol, this.#flights.run(this.key(symbol, date), async () => (await runBatch()).get(symbol) as Features));
-      }
+      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options));
+      // Promise.all observes every flight, so one failed batch is one rejection, never unhandled ones.
+      const computed = await Promise.all(
+        missing.map((symbol) => this.#flights.run(this.key(symbol, date), async () => (await runBatch()).get(symbol) as Features)),
+      );
+      for (let i = 0; i < missing.length; i++) result.set(missing[i] as string, computed[i] as Features);
     }
-    const out = new Map<string, Features>();
-    for (const [symbol, features] of cached) out.set(symbol, features ?? (await pending.get(symbol)!));
-    return out;
+    return result as Map<string, Features>;
   }
 
   async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {

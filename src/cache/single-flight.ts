@@ -19,6 +19,11 @@ export class SingleFlight<T> {
     return promise;
   }
 
+  /** Whether a run for `key` is in flight now. */
+  has(key: string): boolean {
+    return this.#inFlight.has(key);
+  }
+
   /** How many keys are being computed now. */
   get size(): number {
     return this.#inFlight.size;
