@@ -28,7 +28,7 @@ export function indexOf(event: AnyEvent): number {
 }
 
 const clients: RedisClient[] = [];
-const consumers: Consumer[] = [];
+const consumers: Array<Pick<Consumer, 'stop'>> = [];
 
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((c) => c.stop()));
@@ -49,7 +49,7 @@ export function isolatedStream(client: RedisClient, maxLen?: number): EventStrea
 }
 
 /** Registers `consumer` to be stopped after the test (stop is idempotent). */
-export function track<T extends Consumer>(consumer: T): T {
+export function track<T extends Pick<Consumer, 'stop'>>(consumer: T): T {
   consumers.push(consumer);
   return consumer;
 }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ValidationError } from '../../../src/index.js';
+import { CHANNELS } from '../../../src/events/channels.js';
+import type { AnyEvent } from '../../../src/events/channels.js';
+import { useRedisServer, waitFor } from '../../harness/index.js';
+import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, track } from './helpers.js';
+
+describe('EventStream append validation and consumer life cycle', () => {
+  const redis = useRedisServer({ appendonly: true, appendfsync: 'always' });
+
+  async function connections(): Promise<number> {
+    const list = await redis.server.command('CLIENT', 'LIST');
+    return String(list).trim().split('\n').length;
+  }
+
+  it('append refuses anything but an event instance with ValidationError, sending nothing', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const key = stream.streamKey(CHANNELS.ORDERS);
+    const plain = { ...orderEvent(1).toJSON(), channel: CHANNELS.ORDERS } as unknown as AnyEvent;
+    for (const bad of [plain, null as unknown as AnyEvent, 'x' as unknown as AnyEvent]) {
+      await expect(stream.append(bad)).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(await client.streams.length(key)).toBe(0);
+    const id = await stream.append(orderEvent(2));
+    const [entry] = await client.streams.range(key, '-', '+', 10);
+    expect(entry?.id).toBe(id);
+  });
+
+  it('consume with bad options throws ConfigError before any group is created', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const base = { channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', handler: () => undefined };
+    expect(() => stream.consume({ ...base, batchSize: 0 })).toThrow(ConfigError);
+    expect(() => stream.consume({ ...base, channels: [] })).toThrow(ConfigError);
+    expect(await client.command(['EXISTS', stream.streamKey(CHANNELS.ORDERS)])).toBe(0);
+  });
+
+  it('stop() cuts a long blocked read short and closes the reader connection', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const idle = await connections();
+    const consumer = track(stream.consume({ channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', blockMs: 600_000, claimIdleMs: 600_000, handler: () => undefined }));
+    await consumer.ready();
+    await waitFor(async () => (await connections()) === idle + 1, { description: 'reader connected' });
+    // Without the cut this would wait ten minutes; the test's own timeout would fail first.
+    await consumer.stop();
+    await waitFor(async () => (await connections()) === idle, { description: 'reader connection closed' });
+    // The group was created with MKSTREAM on a missing stream.
+    expect(await client.streams.length(stream.streamKey(CHANNELS.ORDERS))).toBe(0);
+  });
+
+  it('stop() during a batch lets the batch finish and acknowledges it', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const key = stream.streamKey(CHANNELS.ORDERS);
+    await appendAll(stream, Array.from({ length: 30 }, (_, i) => orderEvent(i)));
+    const log = new DeliveryLog();
+    let openGate: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let entered: (() => void) | undefined;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const consumer = track(
+      stream.consume({
+        channels: [CHANNELS.ORDERS],
+        group: 'g',
+        consumer: 'c',
+        batchSize: 10,
+        handler: async (d) => {
+          if (log.order.length === 3) {
+            entered?.();
+            await gate;
+          }
+          log.record(d);
+        },
+      }),
+    );
+    await inHandler;
+    const stopped = consumer.stop();
+    openGate?.();
+    await stopped;
+    expect(log.order.length).toBe(10);
+    expect(consumer.stats()).toEqual({ processed: 10, acked: 10, retried: 0, deadLettered: 0, pending: 0 });
+    expect(await client.streams.pending(key, 'g')).toEqual([]);
+    // The next consumer of the group starts after the acknowledged batch.
+    const next = new DeliveryLog();
+    track(stream.consume({ channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c2', blockMs: 50, handler: (d) => next.record(d) }));
+    await waitFor(() => next.order.length === 20, { description: 'the other 20 entries' });
+    expect(next.order.every((d) => !log.streamIds.has(d.streamId))).toBe(true);
+  });
+});
