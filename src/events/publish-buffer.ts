@@ -1,0 +1,156 @@
+/**
+ * The publisher's outage buffer: a bounded FIFO of events that could not be published, oldest
+ * dropped first when full, optionally mirrored to a file so it survives a process restart.
+ * File writes are coalesced: a burst of changes in one tick produces one write, and changes made
+ * while a write runs produce exactly one more.
+ */
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { formatBufferFile, moveAside, readBufferFile, writeBufferFileAtomic } from './buffer-file.js';
+import type { BufferedEntry } from './buffer-file.js';
+
+/** Options of the publisher's outage buffer. */
+export interface PublishBufferOptions {
+  /** Most events kept; when full, the oldest is dropped (and counted). @default 1000 */
+  maxSize?: number;
+  /**
+   * File that mirrors the buffer (JSON lines of `{channel, wire}`), written atomically after
+   * every change and read back, synchronously, when a publisher is constructed. An unreadable
+   * file is logged and moved aside to `<path>.corrupt-<time>`; its readable lines are kept.
+   * @default undefined (memory only)
+   */
+  persistPath?: string;
+}
+
+/** Defaults of {@link PublishBufferOptions}. */
+export const PUBLISH_BUFFER_DEFAULTS = Object.freeze({ maxSize: 1000 });
+
+/** Internal: the buffer behind `EventPublisher`'s `buffer` option. */
+export class PublishBuffer {
+  readonly #maxSize: number;
+  readonly #file: string | undefined;
+  readonly #log: Logger;
+  #items: BufferedEntry[] = [];
+  #head = 0;
+  #dropped = 0;
+  #dirty = false;
+  #writing: Promise<void> | undefined;
+
+  /**
+   * Loads `persistPath` if given.
+   *
+   * @throws {ConfigError} when `maxSize` is not a positive integer or `persistPath` is empty.
+   */
+  constructor(options: PublishBufferOptions, logger: Logger) {
+    const maxSize = options.maxSize ?? PUBLISH_BUFFER_DEFAULTS.maxSize;
+    if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
+      throw new ConfigError(`buffer.maxSize must be a positive integer; got ${String(maxSize)}`);
+    }
+    if (options.persistPath !== undefined && (typeof options.persistPath !== 'string' || options.persistPath === '')) {
+      throw new ConfigError('buffer.persistPath must be a non-empty path');
+    }
+    this.#maxSize = maxSize;
+    this.#file = options.persistPath;
+    this.#log = logger;
+    if (this.#file !== undefined) this.#load(this.#file);
+  }
+
+  #load(file: string): void {
+    let contents;
+    try {
+      contents = readBufferFile(file);
+    } catch (err) {
+      this.#log.error({ err: (err as Error).message, path: file }, 'could not read the persisted publish buffer; starting empty');
+      return;
+    }
+    if (contents.badLines.length > 0) {
+      let movedTo: string | undefined;
+      try {
+        movedTo = moveAside(file);
+      } catch (err) {
+        this.#log.error({ err: (err as Error).message, path: file }, 'could not move the corrupt publish buffer aside');
+      }
+      this.#log.error(
+        { path: file, movedTo, badLines: contents.badLines.slice(0, 20), kept: contents.entries.length },
+        'persisted publish buffer had unreadable lines; kept the readable entries',
+      );
+    }
+    for (const entry of contents.entries) this.#append(entry);
+    // Rewrite only when the file on disk no longer matches the buffer.
+    if (contents.badLines.length > 0 || this.#dropped > 0) this.#schedulePersist();
+  }
+
+  /** Events held now. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** Events dropped so far because the buffer was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** The oldest entry, or `undefined` when empty. */
+  peek(): BufferedEntry | undefined {
+    return this.#items[this.#head];
+  }
+
+  /** Appends an entry, dropping (and counting) the oldest when full. */
+  push(entry: BufferedEntry): void {
+    this.#append(entry);
+    this.#schedulePersist();
+  }
+
+  #append(entry: BufferedEntry): void {
+    if (this.size >= this.#maxSize) {
+      this.#removeHead();
+      this.#dropped += 1;
+    }
+    this.#items.push(entry);
+  }
+
+  /** Removes the oldest entry (after it was published). */
+  shift(): void {
+    if (this.size === 0) return;
+    this.#removeHead();
+    this.#schedulePersist();
+  }
+
+  /** The entries, oldest first (a copy). */
+  toArray(): BufferedEntry[] {
+    return this.#items.slice(this.#head);
+  }
+
+  #removeHead(): void {
+    this.#head += 1;
+    // Compact now and then instead of Array#shift on every removal.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #schedulePersist(): void {
+    if (this.#file === undefined) return;
+    this.#dirty = true;
+    this.#writing ??= this.#writeLoop(this.#file).finally(() => (this.#writing = undefined));
+  }
+
+  async #writeLoop(file: string): Promise<void> {
+    // Let the current burst of pushes/shifts finish before the first snapshot.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.#dirty) {
+      this.#dirty = false;
+      try {
+        await writeBufferFileAtomic(file, formatBufferFile(this.toArray()));
+      } catch (err) {
+        this.#log.error({ err: (err as Error).message, path: file }, 'could not persist the publish buffer');
+      }
+    }
+  }
+
+  /** Resolves when every change so far is on disk (or its write failed and was logged). */
+  async persisted(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * `EventPublisher`: validated, typed publishing of platform events with the Python publisher's
+ * contract (receiver count, or `null` when Redis failed), an optional outage buffer replayed in
+ * order when the client is ready again, and an optional durable stream fed by the same call.
+ */
+import { RedisClosedError } from '../errors.js';
+import { componentLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { CHANNELS } from './channels.js';
+import type { AnyEvent, Channel, EventOf } from './channels.js';
+import { assertEventForChannel, eventForChannel } from './event-input.js';
+import type { InitOf } from './event-input.js';
+import type { OrderEvent } from './order-event.js';
+import type { PositionEvent } from './position-event.js';
+import { PublishBuffer } from './publish-buffer.js';
+import type { PublishBufferOptions } from './publish-buffer.js';
+import type { SignalEvent } from './signal-event.js';
+
+/** The slice of `RedisClient` a publisher uses; a `RedisClient` satisfies it. */
+export interface PublisherClient {
+  publish(channel: string, message: string): Promise<number>;
+  readonly isReady: boolean;
+  on(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
+/** A durable sink every published event is also appended to (an `EventStream` fits). */
+export interface EventStreamSink {
+  /** Appends the event; resolves its stream entry id. */
+  append(event: AnyEvent): Promise<string>;
+}
+
+/** Options of {@link EventPublisher}. */
+export interface EventPublisherOptions {
+  /**
+   * Keep events that fail to publish and replay them, in order, when the client is ready
+   * again. `true` uses the defaults. @default undefined (no buffer: failed events are lost)
+   */
+  buffer?: PublishBufferOptions | boolean;
+  /** Receives warnings (outages, stream failures) and errors (buffer file problems). @default silent */
+  logger?: Logger;
+  /**
+   * Also append every published event here (failures are logged and counted in
+   * `stats().streamFailed`, never retried). @default undefined
+   */
+  stream?: EventStreamSink;
+}
+
+/** Counters of an {@link EventPublisher} since it was created. */
+export interface PublisherStats {
+  /** Events published by `publish` calls (replays are counted in `replayed`). */
+  published: number;
+  /** PUBLISH attempts that failed, live or replayed. */
+  failed: number;
+  /** Events waiting in the buffer now. */
+  buffered: number;
+  /** Events dropped because the buffer was full (oldest first). */
+  dropped: number;
+  /** Buffered events published by a replay. */
+  replayed: number;
+  /** Stream appends that failed. */
+  streamFailed: number;
+}
+
+/**
+ * Publishes typed events. Every event is checked before anything is sent: it must be an
+ * instance of the class carried on the channel, with that `event_type`; its cached wire JSON is
+ * what goes out.
+ *
+ * Ordering with a buffer: while the buffer holds events, new events are appended behind them
+ * (their call resolves `null`: not published yet) and a replay is started if the client is
+ * ready, so no event overtakes a buffered one. Replays run one PUBLISH at a time, oldest first,
+ * start on every client `ready` and stop at the first failure. Events already in flight when a
+ * failure happens join the buffer in the order their failures are reported.
+ *
+ * The persisted buffer (`buffer.persistPath`) is read synchronously by the constructor.
+ *
+ * @example
+ * const publisher = new EventPublisher(client, { buffer: { persistPath: './events.buffer' } });
+ * const receivers = await publisher.publishSignalEvent({
+ *   strategyId: 'alpha_baseline', symbols: ['AAPL'], numSignals: 1, asOfDate: '2025-01-17',
+ * }); // number of subscribers, or null (Redis failed; buffered)
+ */
+export class EventPublisher {
+  readonly #client: PublisherClient;
+  readonly #log: Logger;
+  readonly #buffer: PublishBuffer | undefined;
+  readonly #stream: EventStreamSink | undefined;
+  readonly #onReady = (): void => void this.flush();
+  /** True from the start of a replay to the synchronous step that ends it. */
+  #replaying = false;
+  #draining: Promise<number> = Promise.resolve(0);
+  #closed = false;
+  #outage = false;
+  #published = 0;
+  #failed = 0;
+  #replayed = 0;
+  #streamFailed = 0;
+
+  /**
+   * @throws {ConfigError} for invalid buffer options.
+   */
+  constructor(client: PublisherClient, options: EventPublisherOptions = {}) {
+    this.#client = client;
+    this.#log = componentLogger(options.logger, 'event-publisher');
+    this.#stream = options.stream;
+    const buffer = options.buffer === true ? {} : options.buffer === false ? undefined : options.buffer;
+    this.#buffer = buffer === undefined ? undefined : new PublishBuffer(buffer, this.#log);
+    if (this.#buffer) {
+      client.on('ready', this.#onReady);
+      if (this.#buffer.size > 0 && client.isReady) void this.flush();
+    }
+  }
+
+  /**
+   * Publishes `event` on `channel`. Resolves the number of receivers, or `null` when Redis
+   * failed (the event is buffered when a buffer is configured) or the event was queued behind
+   * buffered events.
+   *
+   * @throws {ValidationError} (as a rejection, nothing sent) when `event` is not an instance of
+   * the channel's class or carries another `event_type`.
+   * @throws {RedisClosedError} after {@link close}.
+   * @see https://redis.io/commands/publish/
+   */
+  async publish<C extends Channel>(channel: C, event: EventOf<C>): Promise<number | null> {
+    if (this.#closed) throw new RedisClosedError('publish refused: the EventPublisher is closed');
+    return this.#send(channel, assertEventForChannel(channel, event));
+  }
+
+  /** Publishes a {@link SignalEvent}, given as an instance or as a camelCase init (validated here). */
+  async publishSignalEvent(event: SignalEvent | InitOf<'signals.generated'>): Promise<number | null> {
+    return this.#publishInput(CHANNELS.SIGNALS, event);
+  }
+
+  /** Publishes an {@link OrderEvent}, given as an instance or as a camelCase init (validated here). */
+  async publishOrderEvent(event: OrderEvent | InitOf<'orders.executed'>): Promise<number | null> {
+    return this.#publishInput(CHANNELS.ORDERS, event);
+  }
+
+  /** Publishes a {@link PositionEvent}, given as an instance or as a camelCase init (validated here). */
+  async publishPositionEvent(event: PositionEvent | InitOf<'positions.updated'>): Promise<number | null> {
+    return this.#publishInput(CHANNELS.POSITIONS, event);
+  }
+
+  #publishInput<C extends Channel>(channel: C, input: EventOf<C> | InitOf<C>): Promise<number | null> {
+    if (this.#closed) throw new RedisClosedError('publish refused: the EventPublisher is closed');
+    return this.#send(channel, eventForChannel(channel, input));
+  }
+
+  async #send(channel: Channel, event: AnyEvent): Promise<number | null> {
+    const wire = event.toWire();
+    const sent = this.#buffer && (this.#buffer.size > 0 || this.#replaying) ? this.#enqueue(channel, wire) : this.#publishLive(channel, wire);
+    if (!this.#stream) return sent;
+    const [receivers] = await Promise.all([sent, this.#appendToStream(this.#stream, event)]);
+    return receivers;
+  }
+
+  async #publishLive(channel: Channel, wire: string): Promise<number | null> {
+    let receivers: number;
+    try {
+      receivers = await this.#client.publish(channel, wire);
+    } catch (err) {
+      this.#failed += 1;
+      this.#noteFailure(err, channel);
+      this.#buffer?.push({ channel, wire });
+      return null;
+    }
+    this.#published += 1;
+    this.#noteSuccess();
+    return receivers;
+  }
+
+  #enqueue(channel: Channel, wire: string): null {
+    this.#buffer?.push({ channel, wire });
+    if (!this.#replaying && this.#client.isReady) void this.flush();
+    return null;
+  }
+
+  async #appendToStream(stream: EventStreamSink, event: AnyEvent): Promise<void> {
+    try {
+      await stream.append(event);
+    } catch (err) {
+      this.#streamFailed += 1;
+      this.#log.warn({ err: errorMessage(err), channel: event.channel, eventId: event.eventId }, 'stream append failed');
+    }
+  }
+
+  /**
+   * Replays buffered events now, oldest first, one at a time, stopping at the first failure.
+   * Resolves how many this replay published; joins a replay already running. Never rejects.
+   */
+  flush(): Promise<number> {
+    if (this.#replaying) return this.#draining;
+    if (!this.#buffer || this.#buffer.size === 0 || this.#closed) return Promise.resolve(0);
+    this.#draining = this.#drain(this.#buffer);
+    return this.#draining;
+  }
+
+  async #drain(buffer: PublishBuffer): Promise<number> {
+    this.#replaying = true;
+    let count = 0;
+    for (let entry = buffer.peek(); entry && !this.#closed; entry = buffer.peek()) {
+      try {
+        await this.#client.publish(entry.channel, entry.wire);
+      } catch (err) {
+        this.#failed += 1;
+        this.#noteFailure(err, entry.channel);
+        break;
+      }
+      // A full buffer may have dropped the head while it was in flight: never shift another entry.
+      if (buffer.peek() === entry) buffer.shift();
+      count += 1;
+      this.#replayed += 1;
+      this.#noteSuccess();
+    }
+    // Reset in the same synchronous step as the last check, so a publish never sees a finished drain.
+    this.#replaying = false;
+    if (count > 0) this.#log.info({ replayed: count, remaining: buffer.size }, 'replayed buffered events');
+    return count;
+  }
+
+  #noteFailure(err: unknown, channel: Channel): void {
+    if (this.#outage) return;
+    this.#outage = true;
+    this.#log.warn({ err: errorMessage(err), channel, buffering: this.#buffer !== undefined }, 'publish failed');
+  }
+
+  #noteSuccess(): void {
+    if (!this.#outage) return;
+    this.#outage = false;
+    this.#log.info({}, 'publishing recovered');
+  }
+
+  /** Counters since creation. */
+  stats(): PublisherStats {
+    return {
+      published: this.#published,
+      failed: this.#failed,
+      buffered: this.#buffer?.size ?? 0,
+      dropped: this.#buffer?.dropped ?? 0,
+      replayed: this.#replayed,
+      streamFailed: this.#streamFailed,
+    };
+  }
+
+  /**
+   * Stops replaying, detaches from the client (which stays open: you own it) and, with a
+   * `persistPath`, resolves once the buffer is on disk. Later publishes reject. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#client.off('ready', this.#onReady);
+    await this.#draining;
+    await this.#buffer?.persisted();
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,36 @@
+/** A scriptable stand-in for RedisClient's publishing side, to drive outages step by step. */
+import { EventEmitter } from 'node:events';
+import { RedisUnavailableError } from '../../../../src/errors.js';
+import type { PublisherClient } from '../../../../src/events/publisher.js';
+
+/** Records every successful PUBLISH; fails while down, or after `failAfter` more successes. */
+export class FakePublishClient extends EventEmitter<{ ready: [] }> implements PublisherClient {
+  isReady = true;
+  readonly sent: Array<{ channel: string; message: string }> = [];
+  attempts = 0;
+  /** When set, this many more publishes succeed, then they fail (the client stays "ready"). */
+  failAfter: number | undefined;
+
+  publish(channel: string, message: string): Promise<number> {
+    this.attempts += 1;
+    if (!this.isReady || this.failAfter === 0) return Promise.reject(new RedisUnavailableError('PUBLISH refused: down'));
+    if (this.failAfter !== undefined) this.failAfter -= 1;
+    this.sent.push({ channel, message });
+    return Promise.resolve(1);
+  }
+
+  down(): void {
+    this.isReady = false;
+  }
+
+  up(): void {
+    this.isReady = true;
+    this.failAfter = undefined;
+    this.emit('ready');
+  }
+
+  /** The `num_signals` of every SignalEvent sent, in order. */
+  signalNumbers(): number[] {
+    return this.sent.map((s) => (JSON.parse(s.message) as { num_signals: number }).num_signals);
+  }
+}

@@ -1,0 +1,180 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConfigError, RedisClosedError, ValidationError } from '../../../../src/errors.js';
+import type { AnyEvent } from '../../../../src/events/channels.js';
+import { OrderEvent } from '../../../../src/events/order-event.js';
+import { PositionEvent } from '../../../../src/events/position-event.js';
+import { EventPublisher } from '../../../../src/events/publisher.js';
+import { SignalEvent } from '../../../../src/events/signal-event.js';
+import { EventSubscriber } from '../../../../src/events/subscriber.js';
+import type { HandlerErrorContext, InvalidMessage, MessageMeta } from '../../../../src/events/subscriber-types.js';
+import { embeddedPair, onCleanup, order, position, signal, waitFor } from './helpers.js';
+
+async function setup(options: ConstructorParameters<typeof EventSubscriber>[1] = {}) {
+  const { client } = await embeddedPair();
+  const subscriber = new EventSubscriber(client, options);
+  onCleanup(() => subscriber.close());
+  return { client, subscriber, publisher: new EventPublisher(client) };
+}
+
+describe('EventSubscriber on the embedded backend', () => {
+  it('delivers typed class instances per channel, with the channel in meta', async () => {
+    const { subscriber, publisher } = await setup();
+    const signals: Array<[SignalEvent, MessageMeta]> = [];
+    const orders: OrderEvent[] = [];
+    await subscriber.on('signals.generated', (event, meta) => {
+      expectTypeOf(event).toEqualTypeOf<SignalEvent>();
+      signals.push([event, meta]);
+    });
+    await subscriber.on('orders.executed', (event) => void orders.push(event));
+    const sent = signal(3);
+    expect(await publisher.publish('signals.generated', sent)).toBe(1);
+    expect(await publisher.publish('orders.executed', order(8))).toBe(1);
+    expect(await publisher.publish('positions.updated', position())).toBe(0);
+    await waitFor(() => signals.length === 1 && orders.length === 1);
+    const [event, meta] = signals[0] ?? [];
+    expect(event).toBeInstanceOf(SignalEvent);
+    expect(event?.toWire()).toBe(sent.toWire());
+    expect(event?.numSignals).toBe(3);
+    expect(meta).toEqual({ channel: 'signals.generated' });
+    expect(orders[0]).toBeInstanceOf(OrderEvent);
+    expect(orders[0]?.numOrders).toBe(8);
+  });
+
+  it('several handlers share one subscription; unsubscribing the last one stops delivery', async () => {
+    const { subscriber, publisher } = await setup();
+    const a: number[] = [];
+    const b: number[] = [];
+    const offA = await subscriber.on('signals.generated', (e) => void a.push(e.numSignals));
+    const offB = await subscriber.on('signals.generated', (e) => void b.push(e.numSignals));
+    expect(await publisher.publish('signals.generated', signal(1))).toBe(1);
+    await waitFor(() => a.length === 1 && b.length === 1);
+    await offA();
+    expect(await publisher.publish('signals.generated', signal(2))).toBe(1);
+    await waitFor(() => b.length === 2);
+    expect(a).toEqual([1]);
+    await offB();
+    await offB();
+    expect(await publisher.publish('signals.generated', signal(3))).toBe(0);
+  });
+
+  it('onPattern gets any event parsed by event_type, with channel and pattern', async () => {
+    const { client, subscriber, publisher } = await setup();
+    const seen: Array<{ event: AnyEvent; meta: MessageMeta }> = [];
+    await subscriber.onPattern('*', (event, meta) => void seen.push({ event, meta }));
+    await publisher.publish('orders.executed', order());
+    await publisher.publish('positions.updated', position());
+    await client.publish('custom.audit', signal(5).toWire());
+    await waitFor(() => seen.length === 3);
+    expect(seen[0]?.event).toBeInstanceOf(OrderEvent);
+    expect(seen[1]?.event).toBeInstanceOf(PositionEvent);
+    expect(seen[2]?.event).toBeInstanceOf(SignalEvent);
+    expect(seen.map((s) => s.meta)).toEqual([
+      { channel: 'orders.executed', pattern: '*' },
+      { channel: 'positions.updated', pattern: '*' },
+      { channel: 'custom.audit', pattern: '*' },
+    ]);
+  });
+
+  it('reports garbage and invalid events to onInvalid, and keeps delivering valid events after them', async () => {
+    const { client, subscriber, publisher } = await setup();
+    const invalid: InvalidMessage[] = [];
+    const events: SignalEvent[] = [];
+    subscriber.onInvalid((m) => invalid.push(m));
+    await subscriber.on('signals.generated', (e) => void events.push(e));
+    await client.publish('signals.generated', 'not json {');
+    await client.publish('signals.generated', order().toWire());
+    await client.publish('signals.generated', JSON.stringify({ ...signal(1).toJSON(), num_signals: -2 }));
+    await publisher.publish('signals.generated', signal(9));
+    await waitFor(() => events.length === 1);
+    expect(events[0]?.numSignals).toBe(9);
+    expect(invalid.map((m) => [m.channel, m.raw.slice(0, 10)])).toEqual([
+      ['signals.generated', 'not json {'],
+      ['signals.generated', order().toWire().slice(0, 10)],
+      ['signals.generated', '{"event_ty'],
+    ]);
+    for (const m of invalid) {
+      expect(m.error).toBeInstanceOf(ValidationError);
+      expect(m.issues).toBe(m.error.issues);
+    }
+    expect(invalid[1]?.issues.map((i) => i.path)).toContain('event_type');
+    expect(invalid[2]?.issues.map((i) => i.path)).toEqual(['num_signals']);
+    expect(subscriber.stats()).toMatchObject({ received: 4, invalid: 3 });
+  });
+
+  it('a handler that throws or rejects goes to onError and delivery continues to it and to others', async () => {
+    const { subscriber, publisher } = await setup();
+    const errors: Array<[unknown, HandlerErrorContext]> = [];
+    subscriber.onError((err, ctx) => errors.push([err, ctx]));
+    const good: number[] = [];
+    await subscriber.on('signals.generated', (e) => {
+      if (e.numSignals === 1) throw new Error('sync boom');
+    });
+    await subscriber.on('signals.generated', async (e) => {
+      if (e.numSignals === 2) throw new Error('async boom');
+      good.push(e.numSignals);
+    });
+    for (const n of [1, 2, 3]) await publisher.publish('signals.generated', signal(n));
+    await waitFor(() => good.length === 2 && errors.length === 2);
+    expect(good).toEqual([1, 3]);
+    expect(errors.map(([err]) => (err as Error).message).sort()).toEqual(['async boom', 'sync boom']);
+    expect(errors.map(([, ctx]) => ctx.channel)).toEqual(['signals.generated', 'signals.generated']);
+    expect(errors.every(([, ctx]) => ctx.event instanceof SignalEvent)).toBe(true);
+    expect(subscriber.stats().handlerErrors).toBe(2);
+  });
+
+  it('without onError, handler failures are logged and delivery continues', async () => {
+    const logged: string[] = [];
+    const noop = (): void => undefined;
+    const { subscriber, publisher } = await setup({ logger: { debug: noop, info: noop, warn: noop, error: (_f, msg) => logged.push(msg) } });
+    const seen: number[] = [];
+    await subscriber.on('signals.generated', (e) => {
+      seen.push(e.numSignals);
+      throw new Error('boom');
+    });
+    await publisher.publish('signals.generated', signal(1));
+    await publisher.publish('signals.generated', signal(2));
+    await waitFor(() => seen.length === 2 && logged.length === 2);
+    expect(logged).toEqual(['event handler failed', 'event handler failed']);
+  });
+
+  it('stream() yields events in order and ends on break; a full queue drops the oldest', async () => {
+    const { subscriber, publisher } = await setup();
+    const stream = await subscriber.stream('orders.executed', { maxQueue: 3 });
+    for (let n = 1; n <= 5; n++) await publisher.publish('orders.executed', order(n));
+    await waitFor(() => stream.size + stream.dropped === 5);
+    expect(stream.dropped).toBe(2);
+    const got: number[] = [];
+    for await (const event of stream) {
+      expectTypeOf(event).toEqualTypeOf<OrderEvent>();
+      got.push(event.numOrders);
+      if (got.length === 3) break;
+    }
+    expect(got).toEqual([3, 4, 5]);
+    expect(subscriber.stats().dropped).toBe(2);
+    // break closed the stream and removed its subscription.
+    expect(await publisher.publish('orders.executed', order())).toBe(0);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('a pending stream read resolves with the next event, and ends when the subscriber closes', async () => {
+    const { subscriber, publisher } = await setup();
+    const stream = await subscriber.stream('positions.updated');
+    const next = stream.next();
+    await publisher.publish('positions.updated', position());
+    const first = await next;
+    expect(first.done).toBe(false);
+    expect(first.value).toBeInstanceOf(PositionEvent);
+    const pending = stream.next();
+    await subscriber.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await expect(subscriber.on('signals.generated', () => undefined)).rejects.toBeInstanceOf(RedisClosedError);
+  });
+
+  it('rejects unknown channels, empty patterns and bad queue sizes', async () => {
+    const { client, subscriber } = await setup();
+    await expect(subscriber.on('signals' as 'signals.generated', () => undefined)).rejects.toBeInstanceOf(ValidationError);
+    await expect(subscriber.onPattern('', () => undefined)).rejects.toBeInstanceOf(ConfigError);
+    await expect(subscriber.stream('orders.executed', { maxQueue: 0 })).rejects.toBeInstanceOf(ConfigError);
+    expect(() => new EventSubscriber(client, { queueSize: -1 })).toThrow(ConfigError);
+  });
+});
