@@ -230,13 +230,20 @@ export class FeatureCache {
     }
   }
 
-  /** Deletes every date of a symbol (SCAN + UNLINK, never KEYS); resolves the number deleted. */
-  invalidateSymbol(symbol: string): Promise<number> {
+  /**
+   * Deletes every date of a symbol (SCAN + UNLINK, never KEYS); resolves the number deleted.
+   * Like the other writes it does not throw on a Redis error: it counts the error and resolves
+   * the number deleted before it. @throws InvalidKeyError before sending.
+   */
+  async invalidateSymbol(symbol: string): Promise<number> {
     return this.#unlinkMatching(symbolPattern(this.#options.prefix, symbol));
   }
 
-  /** Deletes every symbol of a date (SCAN + UNLINK, never KEYS); resolves the number deleted. */
-  invalidateDate(date: string): Promise<number> {
+  /**
+   * Deletes every symbol of a date (SCAN + UNLINK, never KEYS); resolves the number deleted.
+   * On a Redis error: counted, and the number deleted before it. @throws InvalidKeyError before sending.
+   */
+  async invalidateDate(date: string): Promise<number> {
     return this.#unlinkMatching(datePattern(this.#options.prefix, date));
   }
 
@@ -248,11 +255,16 @@ export class FeatureCache {
       deleted += await this.#client.unlink(batch);
       batch = [];
     };
-    for await (const key of this.#client.scan({ match: pattern, count: 1000 })) {
-      batch.push(key);
-      if (batch.length >= UNLINK_BATCH) await flush();
+    try {
+      for await (const key of this.#client.scan({ match: pattern, count: 1000 })) {
+        batch.push(key);
+        if (batch.length >= UNLINK_BATCH) await flush();
+      }
+      if (batch.length > 0) await flush();
+    } catch (err) {
+      this.#counters.errors++;
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err), pattern, deleted }, 'bulk invalidation failed');
     }
-    if (batch.length > 0) await flush();
     return deleted;
   }
 
@@ -261,7 +273,7 @@ export class FeatureCache {
    * same key share one read and one computation; a failing `compute` rejects every waiter and
    * caches nothing.
    */
-  getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions = {}): Promise<Features> {
+  async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions = {}): Promise<Features> {
     const key = this.key(symbol, date);
     return this.#flights.run(key, async () => {
       const cached = await this.get(symbol, date);
