@@ -109,7 +109,7 @@ export class EventStream {
    * @example
    * for await (const position of stream.replay({ channel: CHANNELS.POSITIONS, from: '0' })) book.apply(position);
    *
-   * @throws {ConfigError} for invalid options (when iteration starts).
+   * @throws {ConfigError} for invalid options, at the call (before anything is sent).
    */
   replay<C extends Channel>(options: ReplayOptions<C>): AsyncGenerator<EventOf<C>, void, undefined> {
     checkReplayOptions(options);

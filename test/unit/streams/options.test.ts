@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, RedisClient, ValidationError } from '../../../src/index.js';
+import { CHANNELS } from '../../../src/events/channels.js';
+import type { Channel } from '../../../src/events/channels.js';
+import { EventStream, STREAM_DEFAULTS } from '../../../src/streams/index.js';
+import type { ConsumeOptions } from '../../../src/streams/index.js';
+import { resolveConsumeOptions, resolveStreamOptions } from '../../../src/streams/options.js';
+import { checkReplayOptions } from '../../../src/streams/replay.js';
+
+const base: ConsumeOptions = { channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', handler: () => undefined };
+
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('consume options', () => {
+  it('fills in the documented defaults', () => {
+    const resolved = resolveConsumeOptions(base);
+    expect(resolved).toMatchObject({ batchSize: 100, blockMs: 5000, claimIdleMs: 30_000, maxDeliveries: 5, startId: '0', onError: undefined });
+    expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxLen: 100_000 });
+  });
+
+  it.each([
+    ['batchSize', { batchSize: 0 }],
+    ['batchSize', { batchSize: 1.5 }],
+    ['blockMs', { blockMs: 0 }],
+    ['claimIdleMs', { claimIdleMs: -1 }],
+    ['maxDeliveries', { maxDeliveries: Number.NaN }],
+    ['channels', { channels: [] }],
+    ['channels', { channels: ['orders.executed', 'orders.executed'] }],
+    ['channels', { channels: ['orders'] }],
+    ['group', { group: '' }],
+    ['consumer', { consumer: 42 }],
+    ['handler', { handler: 'nope' }],
+    ['onError', { onError: 1 }],
+    ['startId', { startId: '>' }],
+  ])('rejects a bad %s with a ConfigError naming it', (option, patch) => {
+    const error = configErrorOf(() => resolveConsumeOptions({ ...base, ...patch } as unknown as ConsumeOptions<Channel>));
+    expect(error.context['option']).toBe(option);
+    expect(error.message).toContain(option);
+  });
+});
+
+describe('EventStream options and keys', () => {
+  const client = new RedisClient();
+
+  it('throws ConfigError at construction for a bad maxLen or keyPrefix', () => {
+    expect(configErrorOf(() => new EventStream(client, { maxLen: 0 })).context['option']).toBe('maxLen');
+    expect(configErrorOf(() => resolveStreamOptions({ keyPrefix: 5 as unknown as string })).context['option']).toBe('keyPrefix');
+  });
+
+  it('names streams and dead-letter streams by channel under the prefix', () => {
+    const stream = new EventStream(client);
+    expect(stream.streamKey(CHANNELS.SIGNALS)).toBe('stream:signals.generated');
+    expect(stream.deadLetterKey(CHANNELS.ORDERS)).toBe('stream:dlq:orders.executed');
+    expect(new EventStream(client, { keyPrefix: 'app:' }).streamKey(CHANNELS.POSITIONS)).toBe('app:positions.updated');
+    expect(() => stream.streamKey('nope' as Channel)).toThrow(ValidationError);
+  });
+
+  it('rejects bad consume and replay options before touching Redis (the client is not even connected)', () => {
+    const stream = new EventStream(client);
+    expect(() => stream.consume({ ...base, batchSize: 0 })).toThrow(ConfigError);
+    expect(() => stream.replay({ channel: CHANNELS.ORDERS, count: -1 })).toThrow(ConfigError);
+    expect(() => stream.replay({ channel: 'nope' as Channel })).toThrow(ValidationError);
+  });
+});
+
+describe('replay options', () => {
+  it('accepts valid bounds and refuses bad count, onInvalid, from and to', () => {
+    expect(() => checkReplayOptions({ channel: CHANNELS.ORDERS, from: '0', to: '+', count: 0, onInvalid: 'throw' })).not.toThrow();
+    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, count: 1.5 })).context['option']).toBe('count');
+    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, onInvalid: 'drop' as 'skip' })).context['option']).toBe('onInvalid');
+    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, from: '' })).context['option']).toBe('from');
+  });
+});
