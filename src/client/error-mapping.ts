@@ -29,7 +29,24 @@ export function toSdkError(err: unknown, command: string, phase: 'command' | 'co
   if (err instanceof TimeoutError) {
     return new RedisTimeoutError(`${command} timed out: ${message}`, { cause: err, context });
   }
+  if (phase === 'connect') return new RedisConnectionError(`${command} failed: ${connectReason(err, message)}`, { cause: err, context });
   return new RedisConnectionError(`${command} failed on the connection: ${message}`, { cause: err, context });
+}
+
+/** Node's codes for certificate and TLS handshake failures. */
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH)/;
+
+/**
+ * Names the cause of a failed connect: TLS failures say so, and a reset during the handshake
+ * hints at the usual culprit, plain text sent to a TLS-only port. node-redis wraps the socket
+ * error in a `ReconnectStrategyError` whose `originalError` carries the code.
+ */
+function connectReason(err: unknown, message: string): string {
+  const root = err instanceof Error && 'originalError' in err ? err.originalError : err;
+  const code = root instanceof Error && 'code' in root && typeof root.code === 'string' ? root.code : '';
+  if (TLS_CODES.test(code)) return `TLS handshake failed (${code}): ${message}`;
+  if (code === 'ECONNRESET') return `${message} (the server reset the connection during the handshake; a TLS-only port does this to plain-text clients: use rediss:// or the tls option)`;
+  return message;
 }
 
 /** ioredis-mock and some node-redis paths reply with plain errors whose message starts with a Redis error code. */
