@@ -11,6 +11,7 @@ import { NodeRedisBackend } from './node-redis/backend.js';
 import type { NodeRedisTarget } from './node-redis/commands.js';
 import { nodeRedisFactory } from './node-redis/factory.js';
 import { describeEndpoint, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
+import { DeadlineScheduler } from './deadlines.js';
 import { backoffDelay, sleep, withDeadline } from './resilience.js';
 import { StreamCommands } from './stream-commands.js';
 
@@ -65,6 +66,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   #everReady = false;
   #closing = false;
   #connecting: Promise<this> | undefined;
+  readonly #deadlines = new DeadlineScheduler();
   /** Stream commands (XADD, XREADGROUP...) with the same deadlines and error mapping. */
   readonly streams: StreamCommands;
 
@@ -216,11 +218,42 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   /**
    * Runs one backend operation under the SDK's deadline. Idempotent operations retry
    * connection errors with full-jitter backoff, all attempts within the one deadline.
+   * The first attempt on a ready connection is the hot path: no `async` frame, no timer of its
+   * own (see {@link DeadlineScheduler}); retries and refusals take {@link #execSlow}.
    */
-  async #exec<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
-    const { commandTimeoutMs, retry } = this.#options;
-    const deadline = performance.now() + (timeoutMs ?? commandTimeoutMs);
-    for (let attempt = 1; ; attempt++) {
+  #exec<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
+    const ms = timeoutMs ?? this.#options.commandTimeoutMs;
+    const deadline = performance.now() + ms;
+    if (this.#closing || !this.#backend.isReady()) return this.#execSlow(command, fn, idempotent, deadline, 1);
+    return new Promise<T>((resolve, reject) => {
+      const entry = this.#deadlines.track(deadline, ms, command, reject);
+      let work: Promise<T>;
+      try {
+        work = fn(this.#backend);
+      } catch (err) {
+        work = Promise.reject(err as Error);
+      }
+      work.then(
+        (value) => {
+          this.#deadlines.settle(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.#deadlines.settle(entry);
+          const error = toSdkError(err, command);
+          const { retry } = this.#options;
+          const wait = backoffDelay(0, retry.baseDelayMs, retry.maxDelayMs);
+          if (!idempotent || !isRetryable(error) || retry.attempts <= 1 || performance.now() + wait >= deadline) reject(error);
+          else resolve(sleep(wait).then(() => this.#execSlow(command, fn, idempotent, deadline, 2)));
+        },
+      );
+    });
+  }
+
+  /** The retry loop of {@link #exec}, from `firstAttempt` on, within the same `deadline`. */
+  async #execSlow<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, deadline: number, firstAttempt: number): Promise<T> {
+    const { retry } = this.#options;
+    for (let attempt = firstAttempt; ; attempt++) {
       let error: RedisSdkError;
       if (this.#closing) {
         throw new RedisClosedError(`${command} refused: the client is closed`, { context: { command } });
