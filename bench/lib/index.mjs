@@ -1,0 +1,9 @@
+/**
+ * Shared helpers for `bench/*.mjs` scripts: a throw-away server, interleaved rounds,
+ * percentiles, tables and the machine description.
+ */
+export { freePort, startServer } from './server.mjs';
+export { measureInterleaved } from './rounds.mjs';
+export { micros, percentile, summarize } from './stats.mjs';
+export { markdownTable, printTable } from './table.mjs';
+export { describeMachine } from './machine.mjs';
