@@ -1,0 +1,90 @@
+/**
+ * `SignalGenerator`: features for a request from the feature cache in one batch (computing and
+ * caching the missing ones), scored by the linear model, ranked into long/short target weights.
+ */
+import type { FeatureCache, Features } from '@trading-platform/redis-client';
+import { computeAlpha158, rankSignals, score } from '../../shared/index.js';
+import type { LinearModel, MarketData } from '../../shared/index.js';
+
+/** One symbol's signal, as the HTTP API returns it. */
+export interface Signal {
+  symbol: string;
+  predicted_return: number;
+  rank: number;
+  target_weight: number;
+}
+
+/** What one generation produced, and how the cache served it. */
+export interface GenerationResult {
+  signals: Signal[];
+  asOfDate: string;
+  /** Symbols whose features came from the cache. */
+  hits: number;
+  /** Symbols whose features were computed for this request. */
+  misses: number;
+}
+
+/** A validated request: known symbols, a trading day of the data, book sizes that fit. */
+export interface GenerationRequest {
+  symbols: readonly string[];
+  asOfDate: string;
+  topN: number;
+  bottomN: number;
+}
+
+/**
+ * Turns market data into signals. With a cache, a request's features are read with one
+ * `getManyOrCompute`: cached vectors are used as they are, the others are computed with
+ * Alpha158 from the bars up to the as-of date and written back. Without one (Redis disabled),
+ * every vector is computed. Cached and computed vectors are the same numbers (the JSON codec
+ * round-trips doubles exactly), so both give identical signals.
+ */
+export class SignalGenerator {
+  readonly #data: MarketData;
+  readonly #model: LinearModel;
+  readonly #cache: FeatureCache | null;
+
+  /** `cache` is `null` when Redis is disabled. */
+  constructor(data: MarketData, model: LinearModel, cache: FeatureCache | null) {
+    this.#data = data;
+    this.#model = model;
+    this.#cache = cache;
+  }
+
+  /** The model that scores the features. */
+  get model(): LinearModel {
+    return this.#model;
+  }
+
+  /** Whether a feature cache is configured. */
+  get cacheConfigured(): boolean {
+    return this.#cache !== null;
+  }
+
+  /** Alpha158 features of `symbol` on `date`, from its bars up to that date. */
+  computeFeatures(symbol: string, date: string): Features {
+    return computeAlpha158(this.#data.barsUpTo(symbol, date), date);
+  }
+
+  /** Generates ranked signals for a validated request. */
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
+    const { symbols, asOfDate } = request;
+    let computed = 0;
+    const compute = (missing: readonly string[]): Map<string, Features> => {
+      computed += missing.length;
+      return new Map(missing.map((symbol) => [symbol, this.computeFeatures(symbol, asOfDate)]));
+    };
+    const features = this.#cache
+      ? await this.#cache.getManyOrCompute(symbols, asOfDate, compute)
+      : compute(symbols);
+    const scores = new Map<string, number>();
+    for (const symbol of symbols) scores.set(symbol, score(this.#model, features.get(symbol) as Features));
+    const ranked = rankSignals(scores, request.topN, request.bottomN);
+    return {
+      signals: ranked.map((s) => ({ symbol: s.symbol, predicted_return: s.score, rank: s.rank, target_weight: s.targetWeight })),
+      asOfDate,
+      hits: symbols.length - computed,
+      misses: computed,
+    };
+  }
+}
