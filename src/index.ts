@@ -69,3 +69,29 @@ export { SignalEvent } from './events/signal-event.js';
 export { OrderEvent } from './events/order-event.js';
 export { PositionEvent } from './events/position-event.js';
 export { parseEvent, parseEventForChannel } from './events/parse.js';
+export { EventPublisher } from './events/publisher.js';
+export type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './events/publisher.js';
+export { EventSubscriber } from './events/subscriber.js';
+export type {
+  EventHandler,
+  EventSubscriberOptions,
+  HandlerErrorContext,
+  HandlerErrorHandler,
+  InvalidMessage,
+  InvalidMessageHandler,
+  MessageMeta,
+  SubscriberStats,
+  Unsubscribe,
+} from './events/subscriber-types.js';
+export { Consumer, EventStream, STREAM_DEFAULTS } from './streams/index.js';
+export type {
+  ChannelDelivery,
+  ConsumeOptions,
+  ConsumerErrorHandler,
+  ConsumerErrorStage,
+  ConsumerStats,
+  Delivery,
+  DeliveryHandler,
+  EventStreamOptions,
+  ReplayOptions,
+} from './streams/index.js';
