@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RedisCommandError } from '../../../src/index.js';
 import { createEmbeddedClient, createEmbeddedServer } from '../../../src/embedded.js';
 import { describeClientContract } from '../../contract/client-contract.js';
+import { waitFor } from '../../harness/index.js';
 
 const server = createEmbeddedServer();
 describeClientContract('embedded (ioredis-mock)', () => server.createClient({ commandTimeoutMs: 1000 }));
@@ -13,6 +14,19 @@ describe('embedded backend specifics', () => {
     await a.set('shared-name', 'a');
     expect(await b.get('shared-name')).toBeNull();
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('shares keys and pub/sub between clients of one embedded server', async () => {
+    const shared = createEmbeddedServer();
+    await using a = await createEmbeddedClient({ server: shared }).connect();
+    await using b = await shared.createClient().connect();
+    await a.set('k', 'from-a');
+    expect(await b.get('k')).toBe('from-a');
+    const received: string[] = [];
+    await b.subscribe(['chan'], (m) => received.push(m));
+    expect(await a.publish('chan', 'hello')).toBe(1);
+    await waitFor(() => received.length === 1, { timeoutMs: 2000, description: 'embedded message' });
+    expect(received).toEqual(['hello']);
   });
 
   it('reports kind embedded and an endpoint without connection details', async () => {
