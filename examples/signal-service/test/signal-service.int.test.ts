@@ -1,0 +1,71 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@trading-platform/redis-client';
+import type { FastifyInstance } from 'fastify';
+import { findFreePort, useRedisServer, waitFor } from '../../../test/harness/index.js';
+import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
+import { connectFromEnv } from '../../lib/redis.js';
+import type { LinearModel, MarketData } from '../../shared/index.js';
+import { buildSignalService } from '../src/app.js';
+import type { SignalHealth, SignalResponse } from '../src/app.js';
+
+const redis = useRedisServer();
+const SYMBOLS = ['AAPL', 'MSFT', 'KO', 'PEP'];
+let marketData: MarketData;
+let model: LinearModel;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  ({ marketData, model } = await loadShared());
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function serviceFromEnv(env: Record<string, string>, cachePrefix: string): Promise<FastifyInstance> {
+  const client = await connectFromEnv(env, silentLogger);
+  const app = buildSignalService({ marketData, model, redis: client, topN: 1, bottomN: 1, cachePrefix });
+  apps.push(app);
+  return app;
+}
+
+const health = async (app: FastifyInstance): Promise<SignalHealth> => (await app.inject({ method: 'GET', url: '/health' })).json();
+const generate = async (app: FastifyInstance, date: string): Promise<SignalResponse> =>
+  (await app.inject({ method: 'POST', url: '/api/v1/signals/generate', payload: { symbols: SYMBOLS, as_of_date: date } })).json();
+
+describe('signal service on a real Redis', () => {
+  it('is healthy when connected, caches features, degrades when Redis dies and recovers after a restart', async () => {
+    const app = await serviceFromEnv({ REDIS_URL: redis.url }, `sig-${process.pid}`);
+    expect(await health(app)).toMatchObject({ status: 'healthy', redis_status: 'connected', redis_connected: true, feature_cache_enabled: true });
+    const date = tradingDay(marketData, 5);
+    const first = await generate(app, date);
+    const second = await generate(app, date);
+    expect(first.metadata.cache).toEqual({ hits: 0, misses: 4 });
+    expect(second.metadata.cache).toEqual({ hits: 4, misses: 0 });
+    expect(second.signals).toEqual(first.signals);
+    expect(await redis.server.cli('EXISTS', `sig-${process.pid}:AAPL:${date}`)).toBe('1');
+
+    await redis.server.kill();
+    await waitFor(async () => (await health(app)).redis_status === 'disconnected', { description: 'health to report Redis down' });
+    expect(await health(app)).toMatchObject({ status: 'degraded', redis_connected: false, feature_cache_enabled: false });
+    const whileDown = await generate(app, date);
+    expect(whileDown.metadata.cache).toEqual({ hits: 0, misses: 4 });
+    expect(whileDown.signals).toEqual(first.signals);
+
+    await redis.server.restart();
+    await waitFor(async () => (await health(app)).status === 'healthy', { timeoutMs: 20_000, description: 'health to recover after restart' });
+  });
+
+  it('starts while Redis is down (reconnecting in the background) and serves without the cache', async () => {
+    const port = await findFreePort();
+    const app = await serviceFromEnv({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }, `sig-down-${process.pid}`);
+    expect(await health(app)).toMatchObject({ status: 'degraded', redis_enabled: true, redis_status: 'disconnected' });
+    const { metadata } = await generate(app, tradingDay(marketData, 2));
+    expect(metadata.cache).toEqual({ hits: 0, misses: 4 });
+  });
+
+  it('stops start-up with a ConfigError naming a bad Redis variable', async () => {
+    await expect(connectFromEnv({ REDIS_PORT: 'abc' }, silentLogger)).rejects.toThrow(/REDIS_PORT/);
+    await expect(connectFromEnv({ REDIS_URL: 'http://x' }, silentLogger)).rejects.toThrow(/REDIS_URL/);
+    await expect(connectFromEnv({ REDIS_ENABLED: 'false', REDIS_URL: redis.url }, silentLogger)).resolves.toBeNull();
+  });
+});
