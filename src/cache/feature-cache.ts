@@ -203,7 +203,7 @@ export class FeatureCache {
     if (writes.length === 0) return true;
     const ttl = options.ttl ?? this.#options.ttl;
     if (!Number.isInteger(ttl) || ttl < 0) throw new ConfigError(`ttl must be an integer >= 0, got ${String(ttl)}`);
-    for (const w of writes) this.#local?.delete(w.key);
+    this.#forget(writes);
     try {
       const ttlSeconds = ttl === 0 ? undefined : ttl;
       if (writes.length === 1) await this.#client.set(writes[0]!.key, writes[0]!.value, ttlSeconds === undefined ? {} : { ttlSeconds });
@@ -214,7 +214,19 @@ export class FeatureCache {
       this.#counters.errors++;
       this.#log.warn({ err: err instanceof Error ? err.message : String(err), count: writes.length }, 'feature write failed');
       return false;
+    } finally {
+      this.#forget(writes);
     }
+  }
+
+  /**
+   * Drops keys from the local tier around an own write or delete: before it, and again once it
+   * has settled, because a read that started in between may have filled the old value and the
+   * tracking invalidation of the write may arrive after the write's reply (read-your-writes).
+   */
+  #forget(keys: ReadonlyArray<{ key: string }>): void {
+    const local = this.#local;
+    if (local) for (const k of keys) local.delete(k.key);
   }
 
   /** Deletes one vector; `true` when a key was deleted, `false` when absent or Redis failed. */
@@ -227,6 +239,8 @@ export class FeatureCache {
       this.#counters.errors++;
       this.#log.warn({ err: err instanceof Error ? err.message : String(err), key }, 'invalidate failed');
       return false;
+    } finally {
+      this.#local?.delete(key);
     }
   }
 
@@ -251,9 +265,14 @@ export class FeatureCache {
     let deleted = 0;
     let batch: string[] = [];
     const flush = async (): Promise<void> => {
-      for (const key of batch) this.#local?.delete(key);
-      deleted += await this.#client.unlink(batch);
+      const keys = batch;
       batch = [];
+      for (const key of keys) this.#local?.delete(key);
+      try {
+        deleted += await this.#client.unlink(keys);
+      } finally {
+        for (const key of keys) this.#local?.delete(key);
+      }
     };
     try {
       for await (const key of this.#client.scan({ match: pattern, count: 1000 })) {
