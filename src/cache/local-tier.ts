@@ -99,7 +99,9 @@ export class LocalTier {
     // Bounded memory: forgetting per-key epochs is safe if older tickets are refused wholesale.
     if (this.#invalidatedAt.size > this.#maxEntries) {
       this.#invalidatedAt.clear();
-      this.#floor = this.#epoch + 1;
+      // A new epoch as the floor: tickets from before are refused, tickets from now on fill.
+      this.#epoch += 1;
+      this.#floor = this.#epoch;
     }
   }
 

@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LocalTier } from '../../../src/cache/local-tier.js';
+
+const A = { a: 1 };
+const B = { b: 2 };
+
+function liveTier(maxEntries = 100, ttlMs = 60_000): LocalTier {
+  const tier = new LocalTier(maxEntries, ttlMs);
+  tier.start();
+  return tier;
+}
+
+/** Fills under a fresh ticket, as a read that saw no invalidation would. */
+function put(tier: LocalTier, key: string, value = A): void {
+  tier.fill(key, value, tier.ticket());
+}
+
+describe('LocalTier', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('serves and fills nothing until tracking is live', () => {
+    const tier = new LocalTier(10, 1000);
+    expect(tier.live).toBe(false);
+    put(tier, 'k');
+    expect(tier.get('k')).toBeUndefined();
+    expect(tier.size).toBe(0);
+    tier.start();
+    put(tier, 'k');
+    expect(tier.get('k')).toBe(A);
+    expect(tier.size).toBe(1);
+  });
+
+  it('refuses a fill when the key was invalidated while the read was in flight', () => {
+    const tier = liveTier();
+    const ticket = tier.ticket();
+    tier.invalidate('k');
+    tier.fill('k', A, ticket);
+    expect(tier.get('k')).toBeUndefined();
+    put(tier, 'k', B);
+    expect(tier.get('k')).toBe(B);
+  });
+
+  it('accepts a fill when only other keys were invalidated during the read', () => {
+    const tier = liveTier();
+    const ticket = tier.ticket();
+    tier.invalidate('other');
+    tier.fill('k', A, ticket);
+    expect(tier.get('k')).toBe(A);
+  });
+
+  it('an invalidation drops a held key, and a read that starts after it fills again', () => {
+    const tier = liveTier();
+    put(tier, 'k');
+    tier.invalidate('k');
+    expect(tier.get('k')).toBeUndefined();
+    const after = tier.ticket();
+    tier.fill('k', B, after);
+    expect(tier.get('k')).toBe(B);
+  });
+
+  it('a flush (null) drops everything and refuses fills of reads that started before it', () => {
+    const tier = liveTier();
+    put(tier, 'x');
+    const ticket = tier.ticket();
+    tier.invalidate(null);
+    expect(tier.get('x')).toBeUndefined();
+    tier.fill('k', A, ticket);
+    expect(tier.get('k')).toBeUndefined();
+    put(tier, 'k', B);
+    expect(tier.get('k')).toBe(B);
+  });
+
+  it('stop drops everything and refuses fills; a restart refuses fills of reads that began before it', () => {
+    const tier = liveTier();
+    put(tier, 'x');
+    const beforeStop = tier.ticket();
+    tier.stop();
+    expect(tier.live).toBe(false);
+    expect(tier.size).toBe(0);
+    const whileDown = tier.ticket();
+    tier.start();
+    tier.fill('a', A, beforeStop);
+    tier.fill('b', A, whileDown);
+    expect(tier.get('a')).toBeUndefined();
+    expect(tier.get('b')).toBeUndefined();
+    expect(tier.get('x')).toBeUndefined();
+    put(tier, 'c');
+    expect(tier.get('c')).toBe(A);
+  });
+
+  it('after forgetting per-key epochs (more invalidated keys than maxEntries) older tickets are refused and new ones fill', () => {
+    const tier = liveTier(2);
+    const old = tier.ticket();
+    tier.invalidate('k1');
+    tier.invalidate('k2');
+    tier.invalidate('k3');
+    // The per-key record of k1..k3 is gone; a ticket from before must be refused for every key.
+    tier.fill('k1', A, old);
+    tier.fill('untouched', A, old);
+    expect(tier.get('k1')).toBeUndefined();
+    expect(tier.get('untouched')).toBeUndefined();
+    // With no further invalidation, a read that starts now must be able to fill.
+    put(tier, 'k1', B);
+    expect(tier.get('k1')).toBe(B);
+  });
+
+  it('keeps at most maxEntries, evicting the least recently used (a get refreshes recency)', () => {
+    const tier = liveTier(2);
+    put(tier, 'a');
+    put(tier, 'b');
+    expect(tier.get('a')).toBe(A);
+    put(tier, 'c');
+    expect(tier.size).toBe(2);
+    expect(tier.get('b')).toBeUndefined();
+    expect(tier.get('a')).toBe(A);
+    expect(tier.get('c')).toBe(A);
+    put(tier, 'c', B);
+    expect(tier.size).toBe(2);
+    expect(tier.get('c')).toBe(B);
+  });
+
+  it('stops serving an entry ttlMs after it was filled', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_000_000);
+    const tier = liveTier(10, 500);
+    put(tier, 'k');
+    vi.setSystemTime(1_000_499);
+    expect(tier.get('k')).toBe(A);
+    vi.setSystemTime(1_000_500);
+    expect(tier.get('k')).toBeUndefined();
+    expect(tier.size).toBe(0);
+  });
+
+  it('delete is a local invalidation: it drops the key and refuses in-flight fills of it', () => {
+    const tier = liveTier();
+    put(tier, 'k');
+    const ticket = tier.ticket();
+    tier.delete('k');
+    expect(tier.get('k')).toBeUndefined();
+    tier.fill('k', A, ticket);
+    expect(tier.get('k')).toBeUndefined();
+  });
+});
