@@ -20,6 +20,9 @@ export const NAME_SET_CACHE_SIZE = 64;
  */
 const cache = new Map<string, NameSet>();
 
+/** The block seen last, compared byte for byte first: the usual case skips building a key. */
+let last: { block: Buffer; set: NameSet } | undefined;
+
 function parseNames(block: Buffer, count: number): NameSet | string {
   if (count === 0) return block.length === 0 ? { names: [], hasProtoKey: false } : 'names block for zero features';
   if (!isUtf8(block)) return 'names block is not valid UTF-8';
@@ -36,17 +39,22 @@ function parseNames(block: Buffer, count: number): NameSet | string {
  * @returns the name set, or a string saying why the block is corrupt.
  */
 export function lookupNames(block: Buffer, count: number): NameSet | string {
+  if (last !== undefined && last.set.names.length === count && last.block.equals(block)) return last.set;
   const key = block.toString('latin1');
-  const hit = cache.get(key);
-  if (hit !== undefined && hit.names.length === count) return hit;
-  const parsed = parseNames(block, count);
-  if (typeof parsed === 'string') return parsed;
-  if (cache.size >= NAME_SET_CACHE_SIZE) {
-    const oldest = cache.keys().next();
-    if (oldest.done !== true) cache.delete(oldest.value);
+  let set = cache.get(key);
+  if (set === undefined || set.names.length !== count) {
+    const parsed = parseNames(block, count);
+    if (typeof parsed === 'string') return parsed;
+    if (cache.size >= NAME_SET_CACHE_SIZE) {
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) cache.delete(oldest.value);
+    }
+    cache.set(key, parsed);
+    set = parsed;
   }
-  cache.set(key, parsed);
-  return parsed;
+  // A copy: the caller's bytes may sit in a pooled Buffer that is reused later.
+  last = { block: Buffer.from(block), set };
+  return set;
 }
 
 /** Number of cached name sets (for tests and diagnostics). */

@@ -38,12 +38,24 @@ function tag(value: unknown): string {
   return Object.is(value, -0) ? '-0' : typeof value === 'number' ? String(value) : `<${typeof value}>`;
 }
 
+/** The first difference between two vectors (key order, key, or value by `Object.is`), if any. */
+function firstDifference(actual: Features, expected: Features): string | undefined {
+  const actualKeys = Object.keys(actual);
+  const expectedKeys = Object.keys(expected);
+  if (actualKeys.length !== expectedKeys.length) return `${actualKeys.length} keys, expected ${expectedKeys.length}`;
+  for (let i = 0; i < expectedKeys.length; i++) {
+    const key = expectedKeys[i] as string;
+    if (actualKeys[i] !== key) return `key #${i} is ${JSON.stringify(actualKeys[i])}, expected ${JSON.stringify(key)}`;
+    if (!Object.is(actual[key], expected[key])) {
+      return `${JSON.stringify(key)} is ${tag(actual[key])}, expected ${tag(expected[key])}`;
+    }
+  }
+  return undefined;
+}
+
 /** Asserts same keys in the same order and the same value per key by `Object.is`. */
 export function expectSameFeatures(actual: Features, expected: Features): void {
-  expect(Object.keys(actual)).toEqual(Object.keys(expected));
-  const entries = (f: Features): [string, string][] => Object.keys(f).map((k) => [k, tag(f[k])]);
-  expect(entries(actual)).toEqual(entries(expected));
-  for (const key of Object.keys(expected)) expect(Object.is(actual[key], expected[key])).toBe(true);
+  expect(firstDifference(actual, expected)).toBeUndefined();
 }
 
 /** The features of a successful decode; fails the test on a corrupt result. */

@@ -38,7 +38,7 @@ describe('format detection', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('never reads arbitrary bytes as the other format', () => {
     fc.assert(

@@ -96,7 +96,7 @@ describe('f64 codec: round trips', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });
 
 describe('f64 codec: names cache', () => {

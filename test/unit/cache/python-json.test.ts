@@ -115,7 +115,7 @@ describe('json codec: round trips', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });
 
 describe('json codec: rejects what is not a flat object of numbers', () => {
