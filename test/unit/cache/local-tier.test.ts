@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Features } from '../../../src/cache/codecs/index.js';
 import { LocalTier } from '../../../src/cache/local-tier.js';
 
-const A = { a: 1 };
-const B = { b: 2 };
+const A: Features = { a: 1 };
+const B: Features = { b: 2 };
 
 function liveTier(maxEntries = 100, ttlMs = 60_000): LocalTier {
   const tier = new LocalTier(maxEntries, ttlMs);
@@ -11,7 +12,7 @@ function liveTier(maxEntries = 100, ttlMs = 60_000): LocalTier {
 }
 
 /** Fills under a fresh ticket, as a read that saw no invalidation would. */
-function put(tier: LocalTier, key: string, value = A): void {
+function put(tier: LocalTier, key: string, value: Features = A): void {
   tier.fill(key, value, tier.ticket());
 }
 

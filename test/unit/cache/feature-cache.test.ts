@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createEmbeddedClient, createEmbeddedServer, type EmbeddedServer } from '../../../src/embedded.js';
+import {
+  ConfigError,
+  FEATURE_CACHE_DEFAULTS,
+  FeatureCache,
+  InvalidKeyError,
+  RedisClient,
+  ValidationError,
+  type Features,
+} from '../../../src/index.js';
+
+const DATE = '2025-01-17';
+const SPECIAL: Features = { nan: NaN, inf: Infinity, ninf: -Infinity, nzero: -0, sub: 5e-324, max: Number.MAX_VALUE, x: 0.1 };
+
+function expectSame(actual: Features | null | undefined, expected: Features): void {
+  expect(actual).toBeTruthy();
+  const a = actual as Features;
+  expect(Object.keys(a)).toEqual(Object.keys(expected));
+  for (const k of Object.keys(expected)) expect(Object.is(a[k], expected[k]), k).toBe(true);
+}
+
+describe('FeatureCache on the embedded backend', () => {
+  let server: EmbeddedServer;
+  let client: RedisClient;
+
+  beforeEach(async () => {
+    server = createEmbeddedServer();
+    client = await server.createClient().connect();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await client.close();
+  });
+
+  it.each(['json', 'f64'] as const)('%s codec: set/get/getMany/setMany round trip every special value', async (codec) => {
+    const cache = new FeatureCache(client, { codec });
+    expect(await cache.set('AAPL', DATE, SPECIAL)).toBe(true);
+    expectSame(await cache.get('AAPL', DATE), SPECIAL);
+    expect(await cache.setMany(DATE, { MSFT: { a: 1 }, 'BRK.B': { b: -0 } })).toBe(true);
+    const got = await cache.getMany(['BRK.B', 'NONE', 'AAPL', 'MSFT'], DATE);
+    expect([...got.keys()]).toEqual(['BRK.B', 'NONE', 'AAPL', 'MSFT']);
+    expect(got.get('NONE')).toBeNull();
+    expectSame(got.get('AAPL'), SPECIAL);
+    expect(Object.is(got.get('BRK.B')?.b, -0)).toBe(true);
+    expect(cache.stats()).toMatchObject({ hits: 4, misses: 1, sets: 3, hitRate: 0.8 });
+  });
+
+  it('uses the documented defaults: prefix features, ttl 3600', async () => {
+    const cache = new FeatureCache(client);
+    expect(FEATURE_CACHE_DEFAULTS).toMatchObject({ prefix: 'features', ttl: 3600, codec: 'json', local: false });
+    expect(cache.key('AAPL', DATE)).toBe('features:AAPL:2025-01-17');
+    await cache.set('AAPL', DATE, { a: 1 });
+    const ttl = await client.ttl('features:AAPL:2025-01-17');
+    expect(ttl).toBeGreaterThan(3500);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    expect(await client.get('features:AAPL:2025-01-17')).toBe('{"a": 1.0}');
+  });
+
+  it('invalidate, invalidateSymbol and invalidateDate delete exactly their keys', async () => {
+    const cache = new FeatureCache(client, { prefix: 'p' });
+    for (const s of ['A', 'AB', 'B']) for (const d of ['2025-01-16', DATE]) await cache.set(s, d, { v: 1 });
+    await client.set('other:A:2025-01-16', 'x');
+    expect(await cache.invalidate('B', '2025-01-16')).toBe(true);
+    expect(await cache.invalidateSymbol('A')).toBe(2);
+    expect(await cache.invalidateDate(DATE)).toBe(2);
+    const left: string[] = [];
+    for await (const k of client.scan({ match: '*' })) left.push(k);
+    expect(left.sort()).toEqual(['other:A:2025-01-16', 'p:AB:2025-01-16']);
+  });
+
+  it('invalid keys and values throw before any command is issued', async () => {
+    const cache = new FeatureCache(client);
+    const methods = ['getBuffer', 'mgetBuffer', 'set', 'setMany', 'del', 'unlink', 'scan'] as const;
+    const spies = methods.map((m) => vi.spyOn(client, m));
+    for (const s of ['A:B', 'A*', 'A?', 'A[', 'A{', 'A B', 'X'.repeat(33), '']) {
+      await expect(cache.get(s, DATE)).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(cache.getMany(['OK', s], DATE)).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(cache.setMany(DATE, { OK: { a: 1 }, [s]: { a: 1 } })).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(cache.invalidateSymbol(s)).rejects.toBeInstanceOf(InvalidKeyError);
+    }
+    for (const d of ['2025-02-30', '2025-13-01', '2025-02-29']) {
+      await expect(cache.set('OK', d, { a: 1 })).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(cache.invalidateDate(d)).rejects.toBeInstanceOf(InvalidKeyError);
+    }
+    await expect(cache.set('OK', DATE, { a: '1' } as unknown as Features)).rejects.toBeInstanceOf(ValidationError);
+    await expect(cache.setMany(DATE, { OK: { a: 1 }, BAD: { a: null } as unknown as Features })).rejects.toBeInstanceOf(ValidationError);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('fails open once the client is closed: reads miss, writes are false, errors are counted', async () => {
+    const cache = new FeatureCache(client);
+    await cache.set('A', DATE, { a: 1 });
+    await client.close();
+    cache.resetStats();
+    expect(await cache.get('A', DATE)).toBeNull();
+    expect([...(await cache.getMany(['A', 'B'], DATE)).values()]).toEqual([null, null]);
+    expect(await cache.set('A', DATE, { a: 2 })).toBe(false);
+    expect(await cache.invalidate('A', DATE)).toBe(false);
+    expect(await cache.invalidateDate(DATE)).toBe(0);
+    expect(await cache.serverStats()).toBeNull();
+    expect(cache.stats()).toMatchObject({ errors: 6, misses: 3, hits: 0, hitRate: 0 });
+  });
+
+  it('serverStats returns numbers', async () => {
+    const stats = await new FeatureCache(client).serverStats();
+    expect(stats).not.toBeNull();
+    for (const v of Object.values(stats as object)) expect(typeof v).toBe('number');
+  });
+
+  it('the local tier on the embedded backend is invalidated by writes through other clients', async () => {
+    const cache = new FeatureCache(client, { local: { maxEntries: 10 } });
+    expect(cache.localTierLive).toBe(true);
+    const other = await createEmbeddedClient({ server }).connect();
+    try {
+      await other.set(cache.key('A', DATE), '{"v": 1.0}');
+      expect(await cache.get('A', DATE)).toEqual({ v: 1 });
+      expect(await cache.get('A', DATE)).toEqual({ v: 1 });
+      expect(cache.stats().localHits).toBe(1);
+      await other.set(cache.key('A', DATE), '{"v": 2.0}');
+      expect(await cache.get('A', DATE)).toEqual({ v: 2 });
+      await cache.close();
+      expect(cache.localTierLive).toBe(false);
+      await other.set(cache.key('A', DATE), '{"v": 3.0}');
+      expect(await cache.get('A', DATE)).toEqual({ v: 3 });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('FeatureCache options', () => {
+  it('rejects a local tier on a cluster or sentinel client with ConfigError, before connecting', () => {
+    const cluster = new RedisClient({ cluster: { rootNodes: [{ host: '127.0.0.1', port: 7000 }] } });
+    const sentinel = new RedisClient({ sentinel: { name: 'mymaster', sentinels: [{ host: '127.0.0.1', port: 26379 }] } });
+    expect(cluster.kind).toBe('cluster');
+    expect(sentinel.kind).toBe('sentinel');
+    for (const c of [cluster, sentinel]) {
+      expect(() => new FeatureCache(c, { local: true })).toThrow(ConfigError);
+      expect(() => new FeatureCache(c, { local: { maxEntries: 5 } })).toThrow(ConfigError);
+      expect(() => new FeatureCache(c)).not.toThrow();
+    }
+    expect(cluster.status).toBe('closed');
+  });
+
+  it('rejects bad options with a ConfigError naming the option', () => {
+    const client = createEmbeddedClient();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ttl: -1 }, 'ttl'],
+      [{ ttl: 0.5 }, 'ttl'],
+      [{ maxValueBytes: 0 }, 'maxValueBytes'],
+      [{ local: { maxEntries: 0 } }, 'local.maxEntries'],
+      [{ local: { ttlMs: 1.5 } }, 'local.ttlMs'],
+      [{ prefix: 'a*b' }, 'a*b'],
+      [{ prefix: 'a b' }, 'a b'],
+      [{ codec: 'msgpack' }, 'msgpack'],
+    ];
+    for (const [options, named] of cases) {
+      const err: unknown = (() => {
+        try {
+          new FeatureCache(client, options);
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err, JSON.stringify(options)).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain(named);
+    }
+  });
+
+  it('rejects a bad per-call ttl with ConfigError and writes nothing', async () => {
+    const client = await createEmbeddedClient().connect();
+    const cache = new FeatureCache(client);
+    await expect(cache.set('A', DATE, { a: 1 }, { ttl: -5 })).rejects.toBeInstanceOf(ConfigError);
+    expect(await client.get(cache.key('A', DATE))).toBeNull();
+    await client.close();
+  });
+});
