@@ -49,6 +49,9 @@ export class Consumer<C extends Channel = Channel> {
   readonly #readyPromise: Promise<void>;
   #groupsReady = false;
   #inFlight = 0;
+  /** Handled entries whose XACK is on its way. */
+  #acking = 0;
+  #ackInFlight: Promise<void> = Promise.resolve();
   #stopping = false;
   #reading = false;
   #wake: (() => void) | undefined;
@@ -93,7 +96,7 @@ export class Consumer<C extends Channel = Channel> {
   stats(): ConsumerStats {
     let backlog = 0;
     for (const ids of this.#ackBacklog.values()) backlog += ids.length;
-    return { ...this.#stats, pending: this.#inFlight + backlog + this.#processor.failedCount };
+    return { ...this.#stats, pending: this.#inFlight + this.#acking + backlog + this.#processor.failedCount };
   }
 
   /**
@@ -127,6 +130,7 @@ export class Consumer<C extends Channel = Channel> {
         failures += 1;
       }
     }
+    await this.#settleAcks();
     await this.#flushAcks().catch((error: unknown) => this.#report(error, 'ack'));
     this.#ready?.();
     await this.#reader.close().catch(() => this.#reader.destroy());
@@ -176,18 +180,33 @@ export class Consumer<C extends Channel = Channel> {
     }
   }
 
-  /** Processes one stream's batch, then acknowledges what is done in one XACK. */
+  /**
+   * Processes one stream's batch, then acknowledges what is done in one XACK. The XACK goes out
+   * on the command connection while the next read proceeds on the reader (one round trip saved
+   * per batch); the loop waits for outstanding XACKs before it ends.
+   */
   async #handle(channel: C, key: string, items: readonly BatchItem[]): Promise<void> {
     if (items.length === 0) return;
     this.#inFlight += items.length;
     const ids = await this.#processor.process(channel, key, items, () => (this.#inFlight -= 1));
-    await this.#ack(key, ids);
+    if (ids.length === 0) return;
+    this.#acking += ids.length;
+    const previous = this.#ackInFlight;
+    const current = this.#ack(key, ids).finally(() => (this.#acking -= ids.length));
+    this.#ackInFlight = Promise.all([previous, current]).then(() => undefined);
   }
 
+  /** Waits for every XACK sent so far (failed ones are in the backlog by then). */
+  async #settleAcks(): Promise<void> {
+    await this.#ackInFlight;
+  }
+
+  /** Never rejects: a failed XACK goes to the backlog. */
   async #ack(key: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
     try {
-      this.#stats.acked += await this.#ctx.client.streams.ack(key, this.#options.group, ids);
+      // Read the counter after the await: concurrent XACKs would otherwise overwrite each other.
+      const acked = await this.#ctx.client.streams.ack(key, this.#options.group, ids);
+      this.#stats.acked += acked;
     } catch (error) {
       // Sent again before the next read; if that never succeeds the entries are claimed and redelivered.
       const backlog = this.#ackBacklog.get(key) ?? [];
@@ -199,7 +218,8 @@ export class Consumer<C extends Channel = Channel> {
 
   async #flushAcks(): Promise<void> {
     for (const [key, ids] of [...this.#ackBacklog]) {
-      this.#stats.acked += await this.#ctx.client.streams.ack(key, this.#options.group, ids);
+      const acked = await this.#ctx.client.streams.ack(key, this.#options.group, ids);
+      this.#stats.acked += acked;
       this.#ackBacklog.delete(key);
     }
   }

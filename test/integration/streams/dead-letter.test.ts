@@ -60,6 +60,8 @@ describe('EventStream dead letters', () => {
     expect(byOriginal.get(garbageId)).toMatchObject({ deliveries: '1', payload: '{"foo":"bar"}' });
     expect(byOriginal.get(garbageId)?.['error']).toMatch(/^ValidationError: .*event/);
     expect(byOriginal.get(badJsonId)?.['error']).toMatch(/^ValidationError: .*num_orders/);
+    // The consumer's own count of XACKs follows the server's state once their replies are in.
+    await waitFor(() => consumer.stats().acked === 52, { description: 'consumer counted 52 acks' });
     expect(consumer.stats()).toEqual({ processed: 49, acked: 52, retried: 2, deadLettered: 3, pending: 0 });
     expect(errors).toEqual([]);
     // The consumer kept going past the poison: every later entry was handled.

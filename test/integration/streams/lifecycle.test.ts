@@ -88,4 +88,31 @@ describe('EventStream append validation and consumer life cycle', () => {
     await waitFor(() => next.order.length === 20, { description: 'the other 20 entries' });
     expect(next.order.every((d) => !log.streamIds.has(d.streamId))).toBe(true);
   });
+
+  it('re-creates a group destroyed under a running consumer and carries on', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const key = stream.streamKey(CHANNELS.ORDERS);
+    const log = new DeliveryLog();
+    const stages: string[] = [];
+    const consumer = track(
+      stream.consume({
+        channels: [CHANNELS.ORDERS],
+        group: 'g',
+        consumer: 'c',
+        blockMs: 50,
+        handler: (d) => log.record(d),
+        onError: (error, stage) => stages.push(`${stage}:${error instanceof Error ? error.message : String(error)}`),
+      }),
+    );
+    await consumer.ready();
+    const first = await stream.append(orderEvent(1));
+    await waitFor(() => log.streamIds.has(first), { description: 'first event handled' });
+    expect(await client.command(['XGROUP', 'DESTROY', key, 'g'])).toBe(1);
+    await waitFor(() => stages.some((s) => s.includes('NOGROUP')), { description: 'a NOGROUP error reported' });
+    const second = await stream.append(orderEvent(2));
+    await waitFor(() => log.streamIds.has(second), { description: 'second event handled after the group came back' });
+    // The group came back at '0', so the first event was delivered again: at-least-once.
+    expect(log.counts.get(log.order[0]?.eventId ?? '')).toBe(2);
+  });
 });
