@@ -7,6 +7,7 @@
  * `cluster-failover.test.ts`, `sentinel-failover.test.ts`. TLS rejections, ACL NOPERM and
  * password rotation live in `test/integration/deploy/tls.test.ts` and `acl.test.ts`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FeatureCache, RedisClient } from '../../../src/index.js';
 
 /** The operations of the mix, in the order they are issued. */
@@ -164,4 +165,34 @@ export function countUnhandledRejections(): { readonly count: number; uninstall(
       return count;
     },
   };
+}
+
+/**
+ * Watches the event loop's delay. A deadline timer cannot fire while the loop is blocked (by
+ * CPU starvation on a shared machine, or by heavy work anywhere in the process), so the
+ * deadline bound of a call is `commandTimeoutMs + slack + the worst delay seen`; the delay is
+ * printed with the figures so a blocked loop is visible, not hidden.
+ */
+export function watchEventLoop(): { maxDelayMs(): number; stop(): number } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const maxDelayMs = (): number => histogram.max / 1e6;
+  return {
+    maxDelayMs,
+    stop() {
+      histogram.disable();
+      return maxDelayMs();
+    },
+  };
+}
+
+/** CPU milliseconds (user + system) this process used per wall-clock second since `start`. */
+export function cpuMsPerSecond(start: { cpu: NodeJS.CpuUsage; at: number }): number {
+  const used = process.cpuUsage(start.cpu);
+  return (used.user + used.system) / 1000 / ((performance.now() - start.at) / 1000);
+}
+
+/** A starting point for {@link cpuMsPerSecond}. */
+export function cpuMark(): { cpu: NodeJS.CpuUsage; at: number } {
+  return { cpu: process.cpuUsage(), at: performance.now() };
 }
