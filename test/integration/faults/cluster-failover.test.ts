@@ -69,6 +69,7 @@ describe('a cluster master killed under load', () => {
         killToSdkRecoveredMs: recoveredAt - killedAt,
         cpuMsPerSecHealthy: cpuHealthy,
         cpuMsPerSecMasterDown: cpuOutage,
+        killToLastFailedCallMs: (load.lastFailureAt() ?? killedAt) - killedAt,
         maxEventLoopDelayMs: maxLoopDelayMs,
         unhandled: unhandled.count,
       }));

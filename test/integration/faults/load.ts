@@ -50,6 +50,8 @@ export interface LoadRun {
   readonly records: readonly CallRecord[];
   /** Calls issued so far (settled or not). */
   readonly issued: number;
+  /** When the last failed call settled (performance.now()), or undefined without failures. */
+  lastFailureAt(): number | undefined;
   /** The first successful call of `op` that started at or after `since` (performance.now()). */
   firstOkSince(since: number, op?: Op): CallRecord | undefined;
   stop(): Promise<LoadReport>;
@@ -111,6 +113,11 @@ export function startLoad(options: LoadOptions): LoadRun {
     records,
     get issued() {
       return issued;
+    },
+    lastFailureAt() {
+      let last: number | undefined;
+      for (const r of records) if (!r.ok) last = Math.max(last ?? 0, r.startedAt + r.ms);
+      return last;
     },
     firstOkSince(since, op) {
       let best: CallRecord | undefined;
