@@ -1,6 +1,6 @@
 /**
  * EventStream vs raw node-redis on Redis Streams, same payloads, same run, against a throw-away
- * redis-server. Imports the BUILT package (`npx tsup` first; BENCH_PACKAGE may point at another
+ * redis-server. Imports the BUILT package (`npx tsup` first; BENCH_SDK_ENTRY may point at another
  * build of it). Two measurements, each in alternating rounds so drift hits both sides alike:
  *
  * - append: events/s of `stream.append(event)` vs `XADD key MAXLEN ~ n * event <json> event_type
@@ -23,7 +23,7 @@ import { URL, pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { describeMachine, printTable, startServer } from './lib/index.mjs';
 
-const dist = process.env.BENCH_PACKAGE ? pathToFileURL(process.env.BENCH_PACKAGE) : new URL('../dist/index.js', import.meta.url);
+const dist = process.env.BENCH_SDK_ENTRY ? pathToFileURL(process.env.BENCH_SDK_ENTRY) : new URL('../dist/index.js', import.meta.url);
 if (!existsSync(dist)) {
   process.stderr.write('bench/streams.mjs needs the built package: run `npx tsup` first\n');
   process.exit(1);

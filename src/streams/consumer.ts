@@ -1,14 +1,17 @@
 /**
  * A consumer-group reader of event streams with at-least-once delivery: fresh entries are read
  * with a blocking `XREADGROUP` on a dedicated connection, handled sequentially in stream order
- * and acknowledged per batch with one `XACK` per stream; failed entries stay pending and are
+ * and acknowledged per batch with one `XACK` per stream (see {@link Acker}); during a backlog the
+ * next batch is read ahead while one is handled; failed entries stay pending and are
  * claimed again after `claimIdleMs` (by this or another consumer), then dead-lettered after
  * `maxDeliveries`. Redis errors never escape: the consumer logs, reports and backs off.
  */
+import type { StreamBatch } from '../client/backend.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { RedisCommandError } from '../errors.js';
 import type { Channel } from '../events/channels.js';
 import type { Logger } from '../logger.js';
+import { Acker } from './acker.js';
 import { Claimer } from './claimer.js';
 import type { ConsumerErrorStage, ConsumerStats } from './delivery.js';
 import { errorMessage } from './dead-letter.js';
@@ -42,20 +45,17 @@ export class Consumer<C extends Channel = Channel> {
   readonly #claimer: Claimer;
   readonly #reader: RedisClient;
   readonly #keys: ReadonlyMap<string, C>;
-  /** Stream key -> ids handled but not yet acknowledged (the XACK failed). */
-  readonly #ackBacklog = new Map<string, string[]>();
+  readonly #acker: Acker;
   readonly #done: Promise<void>;
   #ready: (() => void) | undefined;
   readonly #readyPromise: Promise<void>;
   #groupsReady = false;
   #inFlight = 0;
-  /** Handled entries whose XACK is on its way. */
-  #acking = 0;
-  #ackInFlight: Promise<void> = Promise.resolve();
   #stopping = false;
   #reading = false;
   #wake: (() => void) | undefined;
   #nextClaimAt = 0;
+  #readAhead: Promise<StreamBatch[]> | undefined;
 
   /** Internal: use {@link EventStream.consume}. */
   constructor(ctx: ConsumerContext<C>, options: ResolvedConsumeOptions<C>) {
@@ -68,6 +68,7 @@ export class Consumer<C extends Channel = Channel> {
       stats: this.#stats,
       reportError: (error, stage) => this.#report(error, stage),
     });
+    this.#acker = new Acker(ctx.client, options.group, this.#stats, (error, stage) => this.#report(error, stage));
     this.#claimer = new Claimer(ctx.client, options.group, options.consumer, options.claimIdleMs, options.batchSize, ctx.log);
     this.#reader = ctx.client.duplicate({
       socketTimeoutMs: options.blockMs + ctx.client.commandTimeoutMs + READER_SOCKET_MARGIN_MS,
@@ -94,14 +95,13 @@ export class Consumer<C extends Channel = Channel> {
 
   /** A snapshot of the counters; see {@link ConsumerStats}. */
   stats(): ConsumerStats {
-    let backlog = 0;
-    for (const ids of this.#ackBacklog.values()) backlog += ids.length;
-    return { ...this.#stats, pending: this.#inFlight + this.#acking + backlog + this.#processor.failedCount };
+    return { ...this.#stats, pending: this.#inFlight + this.#acker.unacknowledged + this.#processor.failedCount };
   }
 
   /**
-   * Stops gracefully: the batch in progress finishes and is acknowledged, a blocked read is cut
-   * short (its entries, if any arrived, stay pending for a claim), the reader connection closes.
+   * Stops gracefully: the batch in progress (and one already read ahead during a backlog)
+   * finishes and is acknowledged, a blocked read is cut short (its entries, if any arrived, stay
+   * pending for a claim), the reader connection closes.
    * Resolves when stopped; idempotent. A handler that never settles keeps it from resolving.
    */
   async stop(): Promise<void> {
@@ -118,7 +118,7 @@ export class Consumer<C extends Channel = Channel> {
     while (!this.#stopping) {
       try {
         await this.#setUp();
-        await this.#flushAcks();
+        await this.#acker.flush();
         if (performance.now() >= this.#nextClaimAt) await this.#claimPass();
         if (!this.#stopping) await this.#readPass();
         failures = 0;
@@ -130,8 +130,9 @@ export class Consumer<C extends Channel = Channel> {
         failures += 1;
       }
     }
-    await this.#settleAcks();
-    await this.#flushAcks().catch((error: unknown) => this.#report(error, 'ack'));
+    await this.#drainReadAhead();
+    await this.#acker.settle();
+    await this.#acker.flush().catch((error: unknown) => this.#report(error, 'ack'));
     this.#ready?.();
     await this.#reader.close().catch(() => this.#reader.destroy());
   }
@@ -161,17 +162,37 @@ export class Consumer<C extends Channel = Channel> {
     this.#nextClaimAt = performance.now() + (more ? 0 : Math.max(1, this.#options.claimIdleMs / 2));
   }
 
+  /**
+   * Reads a batch (the one read ahead, if any) and handles it. A full batch means a backlog: the
+   * next batch is then read ahead, without blocking, while this one is handled.
+   */
   async #readPass(): Promise<void> {
+    const ahead = this.#readAhead;
+    this.#readAhead = undefined;
+    const batches = ahead ? await ahead : await this.#read(true);
+    if (!this.#stopping && batches.some((b) => b.entries.length >= this.#options.batchSize)) {
+      const next = this.#read(false);
+      next.catch(() => undefined); // Rethrown when awaited by the next pass.
+      this.#readAhead = next;
+    }
+    await this.#handleBatches(batches);
+  }
+
+  /** `XREADGROUP ... >` on the reader; blocking reads are cut short by {@link stop}. */
+  async #read(block: boolean): Promise<StreamBatch[]> {
     const streams = [...this.#keys.keys()].map((key) => ({ key, id: '>' }));
     const { batchSize, blockMs, group, consumer } = this.#options;
+    if (!block) return this.#reader.streams.readGroup(group, consumer, streams, { count: batchSize });
     const blockFor = Math.max(1, Math.min(blockMs, Math.ceil(this.#nextClaimAt - performance.now())));
     this.#reading = true;
-    let batches;
     try {
-      batches = await this.#reader.streams.readGroup(group, consumer, streams, { count: batchSize, blockMs: blockFor });
+      return await this.#reader.streams.readGroup(group, consumer, streams, { count: batchSize, blockMs: blockFor });
     } finally {
       this.#reading = false;
     }
+  }
+
+  async #handleBatches(batches: readonly StreamBatch[]): Promise<void> {
     for (const batch of batches) {
       const channel = this.#keys.get(batch.stream);
       if (channel === undefined) continue;
@@ -180,48 +201,24 @@ export class Consumer<C extends Channel = Channel> {
     }
   }
 
-  /**
-   * Processes one stream's batch, then acknowledges what is done in one XACK. The XACK goes out
-   * on the command connection while the next read proceeds on the reader (one round trip saved
-   * per batch); the loop waits for outstanding XACKs before it ends.
-   */
+  /** On stop: a batch already read ahead is handled too, not left pending until a claim. */
+  async #drainReadAhead(): Promise<void> {
+    const ahead = this.#readAhead;
+    this.#readAhead = undefined;
+    if (!ahead) return;
+    try {
+      await this.#handleBatches(await ahead);
+    } catch (error) {
+      this.#report(error, 'read');
+    }
+  }
+
+  /** Processes one stream's batch, then acknowledges what is done in one XACK (not awaited). */
   async #handle(channel: C, key: string, items: readonly BatchItem[]): Promise<void> {
     if (items.length === 0) return;
     this.#inFlight += items.length;
     const ids = await this.#processor.process(channel, key, items, () => (this.#inFlight -= 1));
-    if (ids.length === 0) return;
-    this.#acking += ids.length;
-    const previous = this.#ackInFlight;
-    const current = this.#ack(key, ids).finally(() => (this.#acking -= ids.length));
-    this.#ackInFlight = Promise.all([previous, current]).then(() => undefined);
-  }
-
-  /** Waits for every XACK sent so far (failed ones are in the backlog by then). */
-  async #settleAcks(): Promise<void> {
-    await this.#ackInFlight;
-  }
-
-  /** Never rejects: a failed XACK goes to the backlog. */
-  async #ack(key: string, ids: readonly string[]): Promise<void> {
-    try {
-      // Read the counter after the await: concurrent XACKs would otherwise overwrite each other.
-      const acked = await this.#ctx.client.streams.ack(key, this.#options.group, ids);
-      this.#stats.acked += acked;
-    } catch (error) {
-      // Sent again before the next read; if that never succeeds the entries are claimed and redelivered.
-      const backlog = this.#ackBacklog.get(key) ?? [];
-      backlog.push(...ids);
-      this.#ackBacklog.set(key, backlog);
-      this.#report(error, 'ack');
-    }
-  }
-
-  async #flushAcks(): Promise<void> {
-    for (const [key, ids] of [...this.#ackBacklog]) {
-      const acked = await this.#ctx.client.streams.ack(key, this.#options.group, ids);
-      this.#stats.acked += acked;
-      this.#ackBacklog.delete(key);
-    }
+    this.#acker.send(key, ids);
   }
 
   #report(error: unknown, stage: ConsumerErrorStage): void {

@@ -50,11 +50,11 @@ describe('EventStream append validation and consumer life cycle', () => {
     expect(await client.streams.length(stream.streamKey(CHANNELS.ORDERS))).toBe(0);
   });
 
-  it('stop() during a batch lets the batch finish and acknowledges it', async () => {
+  it('stop() during a batch lets it finish, handles the batch read ahead, and acknowledges both', async () => {
     const client = await connectClient(redis.url);
     const stream = isolatedStream(client);
     const key = stream.streamKey(CHANNELS.ORDERS);
-    await appendAll(stream, Array.from({ length: 30 }, (_, i) => orderEvent(i)));
+    await appendAll(stream, Array.from({ length: 35 }, (_, i) => orderEvent(i)));
     const log = new DeliveryLog();
     let openGate: (() => void) | undefined;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
@@ -76,16 +76,20 @@ describe('EventStream append validation and consumer life cycle', () => {
       }),
     );
     await inHandler;
+    // The first batch was full, so the second was read ahead (delivered to this consumer) meanwhile.
+    await waitFor(async () => (await client.streams.pending(key, 'g', { consumer: 'c' })).length === 20, {
+      description: 'two batches delivered',
+    });
     const stopped = consumer.stop();
     openGate?.();
     await stopped;
-    expect(log.order.length).toBe(10);
-    expect(consumer.stats()).toEqual({ processed: 10, acked: 10, retried: 0, deadLettered: 0, pending: 0 });
+    expect(log.order.length).toBe(20);
+    expect(consumer.stats()).toEqual({ processed: 20, acked: 20, retried: 0, deadLettered: 0, pending: 0 });
     expect(await client.streams.pending(key, 'g')).toEqual([]);
-    // The next consumer of the group starts after the acknowledged batch.
+    // The next consumer of the group starts after the acknowledged batches.
     const next = new DeliveryLog();
     track(stream.consume({ channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c2', blockMs: 50, handler: (d) => next.record(d) }));
-    await waitFor(() => next.order.length === 20, { description: 'the other 20 entries' });
+    await waitFor(() => next.order.length === 15, { description: 'the other 15 entries' });
     expect(next.order.every((d) => !log.streamIds.has(d.streamId))).toBe(true);
   });
 
