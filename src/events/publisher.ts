@@ -87,6 +87,12 @@ export class EventPublisher {
   readonly #buffer: PublishBuffer | undefined;
   readonly #stream: EventStreamSink | undefined;
   readonly #onReady = (): void => void this.flush();
+  /** Counts a live publish that Redis acknowledged; one function for every call, not a closure each. */
+  readonly #onPublished = (receivers: number): number => {
+    this.#published += 1;
+    this.#noteSuccess();
+    return receivers;
+  };
   /** True from the start of a replay to the synchronous step that ends it. */
   #replaying = false;
   #draining: Promise<number> = Promise.resolve(0);
@@ -122,9 +128,17 @@ export class EventPublisher {
    * @throws {RedisClosedError} after {@link close}.
    * @see https://redis.io/commands/publish/
    */
-  async publish<C extends Channel>(channel: C, event: EventOf<C>): Promise<number | null> {
-    if (this.#closed) throw new RedisClosedError('publish refused: the EventPublisher is closed');
-    return this.#send(channel, assertEventForChannel(channel, event));
+  publish<C extends Channel>(channel: C, event: EventOf<C>): Promise<number | null> {
+    // Not an async function: the hot path is one check and the client's promise mapped once.
+    // Refusals still reject (never throw), as they did from an async function.
+    if (this.#closed) return Promise.reject(closedError());
+    let checked: EventOf<C>;
+    try {
+      checked = assertEventForChannel(channel, event);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.#send(channel, checked);
   }
 
   /** Publishes a {@link SignalEvent}, given as an instance or as a camelCase init (validated here). */
@@ -143,31 +157,33 @@ export class EventPublisher {
   }
 
   #publishInput<C extends Channel>(channel: C, input: EventOf<C> | InitOf<C>): Promise<number | null> {
-    if (this.#closed) throw new RedisClosedError('publish refused: the EventPublisher is closed');
+    if (this.#closed) throw closedError();
     return this.#send(channel, eventForChannel(channel, input));
   }
 
-  async #send(channel: Channel, event: AnyEvent): Promise<number | null> {
+  #send(channel: Channel, event: AnyEvent): Promise<number | null> {
     const wire = event.toWire();
-    const sent = this.#buffer && (this.#buffer.size > 0 || this.#replaying) ? this.#enqueue(channel, wire) : this.#publishLive(channel, wire);
+    const sent =
+      this.#buffer && (this.#buffer.size > 0 || this.#replaying) ? Promise.resolve(this.#enqueue(channel, wire)) : this.#publishLive(channel, wire);
     if (!this.#stream) return sent;
-    const [receivers] = await Promise.all([sent, this.#appendToStream(this.#stream, event)]);
-    return receivers;
+    return Promise.all([sent, this.#appendToStream(this.#stream, event)]).then(firstOfPair);
   }
 
-  async #publishLive(channel: Channel, wire: string): Promise<number | null> {
-    let receivers: number;
+  #publishLive(channel: Channel, wire: string): Promise<number | null> {
+    let reply: Promise<number>;
     try {
-      receivers = await this.#client.publish(channel, wire);
+      reply = this.#client.publish(channel, wire);
     } catch (err) {
-      this.#failed += 1;
-      this.#noteFailure(err, channel);
-      this.#buffer?.push({ channel, wire });
-      return null;
+      return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
-    this.#published += 1;
-    this.#noteSuccess();
-    return receivers;
+    return reply.then(this.#onPublished, (err: unknown) => this.#publishFailed(err, channel, wire));
+  }
+
+  #publishFailed(err: unknown, channel: Channel, wire: string): null {
+    this.#failed += 1;
+    this.#noteFailure(err, channel);
+    this.#buffer?.push({ channel, wire });
+    return null;
   }
 
   #enqueue(channel: Channel, wire: string): null {
@@ -253,6 +269,14 @@ export class EventPublisher {
     await this.#draining;
     await this.#buffer?.persisted();
   }
+}
+
+function closedError(): RedisClosedError {
+  return new RedisClosedError('publish refused: the EventPublisher is closed');
+}
+
+function firstOfPair<T>(pair: readonly [T, unknown]): T {
+  return pair[0];
 }
 
 function errorMessage(err: unknown): string {
