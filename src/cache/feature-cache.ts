@@ -2,7 +2,7 @@ import type { RedisClient } from '../client/redis-client.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { componentLogger, type Logger } from '../logger.js';
 import { byteLength, decodeFeatures, type Features } from './codecs/index.js';
-import { datePattern, featureKey, symbolPattern, validateDate } from './keys.js';
+import { datePattern, featureKey, symbolPattern, validateDate, validateSymbol } from './keys.js';
 import { LocalTier } from './local-tier.js';
 import { resolveCacheOptions, type FeatureCacheOptions, type ResolvedCacheOptions } from './options.js';
 import { SingleFlight } from './single-flight.js';
@@ -109,19 +109,38 @@ export class FeatureCache {
    */
   async getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
     validateDate(date);
-    const keys = symbols.map((s) => this.key(s, date));
+    // The date is checked once above; each key then only needs its symbol checked.
+    const prefix = `${this.#options.prefix}:`;
+    const suffix = `:${date}`;
+    const keys = new Array<string>(symbols.length);
+    for (let i = 0; i < symbols.length; i++) keys[i] = prefix + validateSymbol(symbols[i] as string) + suffix;
     const result = new Map<string, Features | null>();
+    const local = this.#local;
+    if (local === undefined) {
+      if (keys.length === 0) return result;
+      // Hot path without a local tier: one MGET of every key, no index bookkeeping.
+      let raws: Array<Buffer | null>;
+      try {
+        raws = await this.#client.mgetBuffer(keys);
+      } catch (err) {
+        for (const symbol of symbols) result.set(symbol, null);
+        this.#readFailed(err, keys.length);
+        return result;
+      }
+      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[i] ?? null, undefined));
+      return result;
+    }
     const toFetch: number[] = [];
     for (let i = 0; i < keys.length; i++) {
-      const local = this.#local?.get(keys[i] as string);
-      if (local !== undefined) {
+      const held = local.get(keys[i] as string);
+      if (held !== undefined) {
         this.#counters.hits++;
         this.#counters.localHits++;
       } else toFetch.push(i);
-      result.set(symbols[i] as string, local ?? null);
+      result.set(symbols[i] as string, held ?? null);
     }
     if (toFetch.length === 0) return result;
-    const ticket = this.#local?.ticket();
+    const ticket = local.ticket();
     let raws: Array<Buffer | null>;
     try {
       raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
