@@ -1,0 +1,39 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { RedisClient } from '../../../src/client/redis-client.js';
+import { CHANNELS } from '../../../src/events/channels.js';
+import type { OrderEvent } from '../../../src/events/order-event.js';
+import type { PositionEvent } from '../../../src/events/position-event.js';
+import type { SignalEvent } from '../../../src/events/signal-event.js';
+import type { Consumer, Delivery, EventStream } from '../../../src/streams/index.js';
+
+declare const stream: EventStream;
+declare const client: RedisClient;
+
+describe('stream types', () => {
+  it('type a delivery by the channels consumed, discriminated by channel', () => {
+    const consumer = stream.consume({
+      channels: [CHANNELS.ORDERS, CHANNELS.SIGNALS],
+      group: 'g',
+      consumer: 'c',
+      handler: (d) => {
+        expectTypeOf(d.event).toEqualTypeOf<OrderEvent | SignalEvent>();
+        if (d.channel === CHANNELS.ORDERS) expectTypeOf(d.event).toEqualTypeOf<OrderEvent>();
+        else expectTypeOf(d.event).toEqualTypeOf<SignalEvent>();
+        expectTypeOf(d.eventId).toEqualTypeOf<string>();
+        expectTypeOf(d.deliveryCount).toEqualTypeOf<number>();
+      },
+    });
+    expectTypeOf(consumer).toEqualTypeOf<Consumer<'orders.executed' | 'signals.generated'>>();
+    expectTypeOf<Delivery<'positions.updated'>['event']>().toEqualTypeOf<PositionEvent>();
+  });
+
+  it('replay yields the channel class; append takes only events', () => {
+    expectTypeOf(stream.replay({ channel: CHANNELS.POSITIONS })).toEqualTypeOf<AsyncGenerator<PositionEvent, void, undefined>>();
+    expectTypeOf(stream.append).parameter(0).toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent>();
+    // @ts-expect-error plain objects are not events
+    void stream.append({ event_type: 'orders.executed' });
+    // @ts-expect-error unknown channel
+    stream.consume({ channels: ['orders'], group: 'g', consumer: 'c', handler: () => undefined });
+    void client;
+  });
+});
