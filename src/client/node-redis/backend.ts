@@ -13,6 +13,7 @@ import type {
   StreamEntry,
 } from '../backend.js';
 import { isCluster, type NodeRedisClientLike, type NodeRedisCommands, type NodeRedisTarget } from './commands.js';
+import { trackingClientOptions } from './tracking.js';
 import { asNullableBuffer, asNullableString, asString, toAutoClaim, toPending, toStreamBatches, toStreamEntries } from './replies.js';
 
 /** Makes a fresh node-redis client, cluster or sentinel; called on every `connect()`. */
@@ -89,8 +90,10 @@ export class NodeRedisBackend implements Backend {
   duplicate(options: DuplicateOptions = {}): Backend {
     const merged = { ...this.#overrides, ...options };
     if (this.#factory) return new NodeRedisBackend(this.kind, this.#factory, merged);
+    // A client the user made: copy its settings, adding tracking when asked for.
     const source = this.#client;
-    return new NodeRedisBackend(this.kind, () => source.duplicate() as NodeRedisTarget, merged);
+    const overrides = merged.tracking ? trackingClientOptions(merged.tracking) : undefined;
+    return new NodeRedisBackend(this.kind, () => source.duplicate(overrides) as NodeRedisTarget, merged);
   }
 
   async get(key: string): Promise<string | null> {

@@ -1,35 +1,13 @@
-import { BasicClientSideCache, createClient, createCluster, createSentinel, type RedisArgument } from 'redis';
+import { createClient, createCluster, createSentinel } from 'redis';
 import { ConfigError } from '../../errors.js';
-import type { DuplicateOptions, InvalidationTracking } from '../backend.js';
+import type { DuplicateOptions } from '../backend.js';
+import { trackingClientOptions } from './tracking.js';
 import type { ResolvedClientOptions } from '../options.js';
 import type { NodeRedisTarget } from './commands.js';
 import type { NodeRedisFactory } from './backend.js';
 
 /** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
 export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
-
-/**
- * node-redis's client-side cache provider, used only for its tracking hooks: it turns on
- * broadcast tracking for one key prefix during every handshake (so tracking is back before the
- * connection reports ready after a reconnect) and forwards each invalidation.
- */
-class PrefixTracking extends BasicClientSideCache {
-  readonly #tracking: InvalidationTracking;
-
-  constructor(tracking: InvalidationTracking) {
-    super({ maxEntries: 1, ttl: 1 });
-    this.#tracking = tracking;
-  }
-
-  override trackingOn(): string[] {
-    return ['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.#tracking.prefix];
-  }
-
-  override invalidate(key: RedisArgument | null): void {
-    super.invalidate(key);
-    this.#tracking.onInvalidate(key === null ? null : key.toString());
-  }
-}
 
 function tlsSocketOptions(o: ResolvedClientOptions): Record<string, unknown> {
   if (!o.tls) return {};
@@ -93,10 +71,7 @@ export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPoli
       });
       return sentinel as unknown as NodeRedisTarget;
     }
-    if (d.tracking) {
-      common.RESP = 3;
-      common.clientSideCache = new PrefixTracking(d.tracking);
-    }
+    if (d.tracking) Object.assign(common, trackingClientOptions(d.tracking));
     const client = createClient({
       ...common,
       database: o.db,
