@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import type { RedisSdkError} from '../errors.js';
-import { RedisClosedError, RedisConnectionError, RedisUnavailableError } from '../errors.js';
+import { RedisConnectionError } from '../errors.js';
 import { componentLogger, type Logger } from '../logger.js';
 import type { Backend, DuplicateOptions, MessageListener } from './backend.js';
 import { optionsFromEnv, type RedisEnv } from './env.js';
-import { isRetryable, toSdkError } from './error-mapping.js';
+import { CommandRunner } from './command-runner.js';
+import { toSdkError } from './error-mapping.js';
 import { parseInfo } from './info.js';
 import { NodeRedisBackend } from './node-redis/backend.js';
 import type { NodeRedisTarget } from './node-redis/commands.js';
 import { nodeRedisFactory } from './node-redis/factory.js';
 import { describeEndpoint, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
-import { DeadlineScheduler } from './deadlines.js';
-import { backoffDelay, sleep, withDeadline } from './resilience.js';
+import { backoffDelay, withDeadline } from './resilience.js';
 import { StreamCommands } from './stream-commands.js';
 
 /** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */
@@ -66,7 +66,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   #everReady = false;
   #closing = false;
   #connecting: Promise<this> | undefined;
-  readonly #deadlines = new DeadlineScheduler();
+  readonly #runner: CommandRunner;
   /** Stream commands (XADD, XREADGROUP...) with the same deadlines and error mapping. */
   readonly streams: StreamCommands;
 
@@ -87,7 +87,18 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
       else if (s.type === 'error') this.#onBackendError(s.error);
       else if (!this.#closing && this.#status !== 'closed') this.#setStatus('reconnecting');
     });
-    this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#exec(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
+    const isClosing = (): boolean => this.#closing;
+    const status = (): ClientStatus => this.#status;
+    this.#runner = new CommandRunner(this.#backend, this.#options.commandTimeoutMs, this.#options.retry, {
+      get closing() {
+        return isClosing();
+      },
+      get status() {
+        return status();
+      },
+      endpoint: this.#endpoint,
+    });
+    this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#runner.run(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
   }
 
   /** Creates a client and connects it. Rejects with `RedisConnectionError` within about `connectTimeoutMs`. */
@@ -215,120 +226,59 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     else if (status === 'reconnecting') this.emit('reconnecting');
   }
 
-  /**
-   * Runs one backend operation under the SDK's deadline. Idempotent operations retry
-   * connection errors with full-jitter backoff, all attempts within the one deadline.
-   * The first attempt on a ready connection is the hot path: no `async` frame, no timer of its
-   * own (see {@link DeadlineScheduler}); retries and refusals take {@link #execSlow}.
-   */
-  #exec<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
-    const ms = timeoutMs ?? this.#options.commandTimeoutMs;
-    const deadline = performance.now() + ms;
-    if (this.#closing || !this.#backend.isReady()) return this.#execSlow(command, fn, idempotent, deadline, 1);
-    return new Promise<T>((resolve, reject) => {
-      const entry = this.#deadlines.track(deadline, ms, command, reject);
-      let work: Promise<T>;
-      try {
-        work = fn(this.#backend);
-      } catch (err) {
-        work = Promise.reject(err as Error);
-      }
-      work.then(
-        (value) => {
-          this.#deadlines.settle(entry);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.#deadlines.settle(entry);
-          const error = toSdkError(err, command);
-          const { retry } = this.#options;
-          const wait = backoffDelay(0, retry.baseDelayMs, retry.maxDelayMs);
-          if (!idempotent || !isRetryable(error) || retry.attempts <= 1 || performance.now() + wait >= deadline) reject(error);
-          else resolve(sleep(wait).then(() => this.#execSlow(command, fn, idempotent, deadline, 2)));
-        },
-      );
-    });
-  }
-
-  /** The retry loop of {@link #exec}, from `firstAttempt` on, within the same `deadline`. */
-  async #execSlow<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, deadline: number, firstAttempt: number): Promise<T> {
-    const { retry } = this.#options;
-    for (let attempt = firstAttempt; ; attempt++) {
-      let error: RedisSdkError;
-      if (this.#closing) {
-        throw new RedisClosedError(`${command} refused: the client is closed`, { context: { command } });
-      }
-      if (this.#backend.isReady()) {
-        const remaining = Math.max(1, Math.ceil(deadline - performance.now()));
-        try {
-          return await withDeadline(fn(this.#backend), remaining, command);
-        } catch (err) {
-          error = toSdkError(err, command);
-        }
-      } else {
-        error = new RedisUnavailableError(`${command} refused: Redis is ${this.#status} (${this.#endpoint})`, {
-          context: { command, status: this.#status },
-        });
-      }
-      const wait = backoffDelay(attempt - 1, retry.baseDelayMs, retry.maxDelayMs);
-      if (!idempotent || !isRetryable(error) || attempt >= retry.attempts || performance.now() + wait >= deadline) throw error;
-      await sleep(wait);
-    }
-  }
-
   /** `GET key`. @see https://redis.io/commands/get/ */
   get(key: string): Promise<string | null> {
-    return this.#exec('GET', (b) => b.get(key), true);
+    return this.#runner.run('GET', (b) => b.get(key), true);
   }
 
   /** `GET key` returning the raw bytes (for binary values). */
   getBuffer(key: string): Promise<Buffer | null> {
-    return this.#exec('GET', (b) => b.getBuffer(key), true);
+    return this.#runner.run('GET', (b) => b.getBuffer(key), true);
   }
 
   /** `MGET keys...` in one round trip (split per slot on a cluster). @see https://redis.io/commands/mget/ */
   mget(keys: readonly string[]): Promise<Array<string | null>> {
     if (keys.length === 0) return Promise.resolve([]);
-    return this.#exec('MGET', (b) => b.mget(keys), true);
+    return this.#runner.run('MGET', (b) => b.mget(keys), true);
   }
 
   /** `MGET` returning raw bytes. */
   mgetBuffer(keys: readonly string[]): Promise<Array<Buffer | null>> {
     if (keys.length === 0) return Promise.resolve([]);
-    return this.#exec('MGET', (b) => b.mgetBuffer(keys), true);
+    return this.#runner.run('MGET', (b) => b.mgetBuffer(keys), true);
   }
 
   /** `SET key value [EX ttl]`. @see https://redis.io/commands/set/ */
   async set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
-    await this.#exec('SET', (b) => b.set({ key, value, ttlSeconds: options.ttlSeconds }), true);
+    await this.#runner.run('SET', (b) => b.set({ key, value, ttlSeconds: options.ttlSeconds }), true);
   }
 
   /** Many `SET`s written as one pipeline (per slot on a cluster). */
   async setMany(entries: ReadonlyArray<{ key: string; value: string | Buffer; ttlSeconds?: number }>): Promise<void> {
     if (entries.length === 0) return;
-    await this.#exec('SET', (b) => b.setMany(entries), true);
+    await this.#runner.run('SET', (b) => b.setMany(entries), true);
   }
 
   /** `DEL keys...`; resolves the number deleted. @see https://redis.io/commands/del/ */
   del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return Promise.resolve(0);
-    return this.#exec('DEL', (b) => b.del(keys), true);
+    return this.#runner.run('DEL', (b) => b.del(keys), true);
   }
 
   /** `UNLINK keys...`: like DEL, freeing memory in the background. @see https://redis.io/commands/unlink/ */
   unlink(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return Promise.resolve(0);
-    return this.#exec('UNLINK', (b) => b.unlink(keys), true);
+    return this.#runner.run('UNLINK', (b) => b.unlink(keys), true);
   }
 
   /** `EXPIRE key seconds`; `true` when the key exists. @see https://redis.io/commands/expire/ */
   expire(key: string, seconds: number): Promise<boolean> {
-    return this.#exec('EXPIRE', (b) => b.expire(key, seconds), true);
+    return this.#runner.run('EXPIRE', (b) => b.expire(key, seconds), true);
   }
 
   /** `TTL key`: seconds left, -1 without expiry, -2 when missing. @see https://redis.io/commands/ttl/ */
   ttl(key: string): Promise<number> {
-    return this.#exec('TTL', (b) => b.ttl(key), true);
+    return this.#runner.run('TTL', (b) => b.ttl(key), true);
   }
 
   /**
@@ -336,7 +286,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * retried: it may already have reached the server. @see https://redis.io/commands/publish/
    */
   publish(channel: string, message: string, options: { sharded?: boolean } = {}): Promise<number> {
-    return this.#exec('PUBLISH', (b) => b.publish(channel, message, options.sharded), false);
+    return this.#runner.run('PUBLISH', (b) => b.publish(channel, message, options.sharded), false);
   }
 
   /**
@@ -349,7 +299,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     for (let node = 0; node < nodes; node++) {
       let cursor = '0';
       do {
-        const page = await this.#exec('SCAN', (b) => b.scanPage(node, cursor, options.match, count), true);
+        const page = await this.#runner.run('SCAN', (b) => b.scanPage(node, cursor, options.match, count), true);
         cursor = page.cursor;
         yield* page.keys;
       } while (cursor !== '0');
@@ -358,13 +308,13 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /** `INFO [section]` parsed into a record of fields. @see https://redis.io/commands/info/ */
   async info(section?: string): Promise<Record<string, string>> {
-    return parseInfo(await this.#exec('INFO', (b) => b.info(section), true));
+    return parseInfo(await this.#runner.run('INFO', (b) => b.info(section), true));
   }
 
   /** `PING`; resolves the round trip in milliseconds. */
   async ping(): Promise<number> {
     const start = performance.now();
-    await this.#exec('PING', (b) => b.ping(), false);
+    await this.#runner.run('PING', (b) => b.ping(), false);
     return performance.now() - start;
   }
 
@@ -384,27 +334,27 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    */
   command(args: readonly string[], options: { idempotent?: boolean; key?: string } = {}): Promise<unknown> {
     const name = (args[0] ?? '').toUpperCase();
-    return this.#exec(name, (b) => b.sendCommand(args, options.key), options.idempotent ?? false);
+    return this.#runner.run(name, (b) => b.sendCommand(args, options.key), options.idempotent ?? false);
   }
 
   /** Subscribes this connection to channels (`SSUBSCRIBE` with `sharded`). Use a {@link duplicate}. */
   async subscribe(channels: readonly string[], listener: MessageListener, options: { sharded?: boolean } = {}): Promise<void> {
-    await this.#exec('SUBSCRIBE', (b) => b.subscribe(channels, listener, options.sharded), false);
+    await this.#runner.run('SUBSCRIBE', (b) => b.subscribe(channels, listener, options.sharded), false);
   }
 
   /** Subscribes this connection to glob patterns. */
   async psubscribe(patterns: readonly string[], listener: MessageListener): Promise<void> {
-    await this.#exec('PSUBSCRIBE', (b) => b.psubscribe(patterns, listener), false);
+    await this.#runner.run('PSUBSCRIBE', (b) => b.psubscribe(patterns, listener), false);
   }
 
   /** Unsubscribes channels. */
   async unsubscribe(channels: readonly string[], options: { sharded?: boolean } = {}): Promise<void> {
-    await this.#exec('UNSUBSCRIBE', (b) => b.unsubscribe(channels, options.sharded), true);
+    await this.#runner.run('UNSUBSCRIBE', (b) => b.unsubscribe(channels, options.sharded), true);
   }
 
   /** Unsubscribes patterns. */
   async punsubscribe(patterns: readonly string[]): Promise<void> {
-    await this.#exec('PUNSUBSCRIBE', (b) => b.punsubscribe(patterns), true);
+    await this.#runner.run('PUNSUBSCRIBE', (b) => b.punsubscribe(patterns), true);
   }
 
   /**

@@ -1,0 +1,97 @@
+import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { DeadlineScheduler } from './deadlines.js';
+import { isRetryable, toSdkError } from './error-mapping.js';
+import type { RetryOptions } from './options.js';
+import { backoffDelay, sleep, withDeadline } from './resilience.js';
+
+/** What the runner needs to know of its client at each call. */
+export interface RunnerState {
+  /** The client is closing or closed by its owner. */
+  readonly closing: boolean;
+  /** Connection status, for error messages. */
+  readonly status: string;
+  /** The redacted endpoint, for error messages. */
+  readonly endpoint: string;
+}
+
+/**
+ * Runs backend operations for a {@link RedisClient}: the SDK's own deadline on every call (also
+ * covering commands already written to a socket), error mapping, and retries of idempotent
+ * operations with full-jitter backoff, every attempt within the one deadline.
+ */
+export class CommandRunner {
+  readonly #backend: Backend;
+  readonly #commandTimeoutMs: number;
+  readonly #retry: Required<RetryOptions>;
+  readonly #state: RunnerState;
+  readonly #deadlines = new DeadlineScheduler();
+
+  constructor(backend: Backend, commandTimeoutMs: number, retry: Required<RetryOptions>, state: RunnerState) {
+    this.#backend = backend;
+    this.#commandTimeoutMs = commandTimeoutMs;
+    this.#retry = retry;
+    this.#state = state;
+  }
+
+  /**
+   * Runs one backend operation under the SDK's deadline. Idempotent operations retry
+   * connection errors with full-jitter backoff, all attempts within the one deadline.
+   * The first attempt on a ready connection is the hot path: no `async` frame, no timer of its
+   * own (see {@link DeadlineScheduler}); retries and refusals take `#slow`.
+   */
+  run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
+    const ms = timeoutMs ?? this.#commandTimeoutMs;
+    const deadline = performance.now() + ms;
+    if (this.#state.closing || !this.#backend.isReady()) return this.#slow(command, fn, idempotent, deadline, 1);
+    return new Promise<T>((resolve, reject) => {
+      const entry = this.#deadlines.track(deadline, ms, command, reject);
+      let work: Promise<T>;
+      try {
+        work = fn(this.#backend);
+      } catch (err) {
+        work = Promise.reject(err as Error);
+      }
+      work.then(
+        (value) => {
+          this.#deadlines.settle(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.#deadlines.settle(entry);
+          const error = toSdkError(err, command);
+          const retry = this.#retry;
+          const wait = backoffDelay(0, retry.baseDelayMs, retry.maxDelayMs);
+          if (!idempotent || !isRetryable(error) || retry.attempts <= 1 || performance.now() + wait >= deadline) reject(error);
+          else resolve(sleep(wait).then(() => this.#slow(command, fn, idempotent, deadline, 2)));
+        },
+      );
+    });
+  }
+
+  /** The retry loop of {@link run}, from `firstAttempt` on, within the same `deadline`. */
+  async #slow<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, deadline: number, firstAttempt: number): Promise<T> {
+    const retry = this.#retry;
+    for (let attempt = firstAttempt; ; attempt++) {
+      let error: RedisSdkError;
+      if (this.#state.closing) {
+        throw new RedisClosedError(`${command} refused: the client is closed`, { context: { command } });
+      }
+      if (this.#backend.isReady()) {
+        const remaining = Math.max(1, Math.ceil(deadline - performance.now()));
+        try {
+          return await withDeadline(fn(this.#backend), remaining, command);
+        } catch (err) {
+          error = toSdkError(err, command);
+        }
+      } else {
+        error = new RedisUnavailableError(`${command} refused: Redis is ${this.#state.status} (${this.#state.endpoint})`, {
+          context: { command, status: this.#state.status },
+        });
+      }
+      const wait = backoffDelay(attempt - 1, retry.baseDelayMs, retry.maxDelayMs);
+      if (!idempotent || !isRetryable(error) || attempt >= retry.attempts || performance.now() + wait >= deadline) throw error;
+      await sleep(wait);
+    }
+  }
+}
