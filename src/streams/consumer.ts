@@ -119,7 +119,11 @@ export class Consumer<C extends Channel = Channel> {
       try {
         await this.#setUp();
         await this.#acker.flush();
-        if (performance.now() >= this.#nextClaimAt) await this.#claimPass();
+        if (performance.now() >= this.#nextClaimAt) {
+          // Entries read ahead are idle while they wait; handle them first or the claim would take them again.
+          await this.#drainReadAhead();
+          await this.#claimPass();
+        }
         if (!this.#stopping) await this.#readPass();
         failures = 0;
       } catch (error) {
@@ -201,7 +205,10 @@ export class Consumer<C extends Channel = Channel> {
     }
   }
 
-  /** On stop: a batch already read ahead is handled too, not left pending until a claim. */
+  /**
+   * Handles a batch already read ahead: before a claim pass, and on stop (rather than leaving it
+   * pending until a claim). A failed read is reported; its entries, if any, stay pending.
+   */
   async #drainReadAhead(): Promise<void> {
     const ahead = this.#readAhead;
     this.#readAhead = undefined;

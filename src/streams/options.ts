@@ -32,7 +32,12 @@ export interface ConsumeOptions<C extends Channel = Channel> {
   batchSize?: number;
   /** How long a read waits for new entries (`BLOCK`); also bounds how late a retry claim runs. @default 5000 */
   blockMs?: number;
-  /** A pending entry idle this long is claimed again (`XAUTOCLAIM`) by this or another consumer. @default 30_000 */
+  /**
+   * A pending entry idle this long is claimed again (`XAUTOCLAIM`) by this or another consumer.
+   * Keep it well above the time to handle two batches (the one in progress and, during a backlog,
+   * the one read ahead), or other consumers claim entries still in progress and they run twice.
+   * @default 30_000
+   */
   claimIdleMs?: number;
   /** Deliveries before a failing entry moves to the dead-letter stream. @default 5 */
   maxDeliveries?: number;

@@ -119,4 +119,41 @@ describe('EventStream append validation and consumer life cycle', () => {
     // The group came back at '0', so the first event was delivered again: at-least-once.
     expect(log.counts.get(log.order[0]?.eventId ?? '')).toBe(2);
   });
+
+  it('never claims its own read-ahead batch back while a slow batch holds it up', async () => {
+    const client = await connectClient(redis.url);
+    const stream = isolatedStream(client);
+    const key = stream.streamKey(CHANNELS.ORDERS);
+    await appendAll(stream, Array.from({ length: 10 }, (_, i) => orderEvent(i)), 1);
+    const log = new DeliveryLog();
+    let slowed = false;
+    track(
+      stream.consume({
+        channels: [CHANNELS.ORDERS],
+        group: 'g',
+        consumer: 'c',
+        batchSize: 5,
+        blockMs: 50,
+        claimIdleMs: 50,
+        handler: async (d) => {
+          if (!slowed) {
+            slowed = true;
+            // Hold the first batch until the batch read ahead has been idle past claimIdleMs.
+            await waitFor(
+              async () => {
+                const pending = await client.streams.pending(key, 'g', { consumer: 'c' });
+                return pending.length === 10 && pending.slice(5).every((p) => p.idleMs >= 200);
+              },
+              { description: 'the read-ahead batch idle past claimIdleMs' },
+            );
+          }
+          log.record(d);
+        },
+      }),
+    );
+    await waitFor(() => log.counts.size === 10, { description: 'all 10 handled' });
+    await waitFor(async () => (await client.streams.pending(key, 'g')).length === 0, { description: 'nothing pending' });
+    expect(log.duplicates()).toEqual([]);
+    expect(log.order.map((d) => d.deliveryCount)).toEqual(new Array<number>(10).fill(1));
+  });
 });
