@@ -4,10 +4,11 @@
  * exact wire object. Validation issues are reported by wire (snake_case) dotted path, e.g.
  * `num_signals` or `symbols.0`, whether the event came from an init object or from JSON.
  */
+import * as v from 'valibot';
 import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
 import type { SyncSchema } from '../validation.js';
 import { timestampToDate } from './formats.js';
-import { initToWireInput, payloadFieldKeys } from './init.js';
+import { generatesEnvelope, initToWireInput, payloadFieldKeys } from './init.js';
 import type { EventInit, FieldKey, WireEventBase } from './init.js';
 
 /** Everything the shared code needs to know about one event class. */
@@ -17,6 +18,12 @@ export interface EventSpec<W extends WireEventBase> {
   /** The `event_type` literal, which is also the channel name. */
   readonly eventType: W['event_type'];
   readonly schema: SyncSchema<W>;
+  /**
+   * `schema` with `timestamp` and `event_id` only type-checked, for inits where the SDK generates
+   * both (see {@link generatesEnvelope}): every field the caller gives is still checked by the
+   * same schema entries, and the output has the same keys in the same order.
+   */
+  readonly generatedEnvelopeSchema: SyncSchema<W>;
   readonly fields: readonly FieldKey[];
 }
 
@@ -24,9 +31,11 @@ export interface EventSpec<W extends WireEventBase> {
 export function defineEventSpec<W extends WireEventBase>(
   name: string,
   eventType: W['event_type'],
-  schema: SyncSchema<W> & { readonly entries: Readonly<Record<string, unknown>> },
+  schema: SyncSchema<W> & { readonly entries: v.ObjectEntries },
 ): EventSpec<W> {
-  return Object.freeze({ name, eventType, schema, fields: payloadFieldKeys(Object.keys(schema.entries)) });
+  // Spreading keeps the key order; replacing an existing key keeps its position.
+  const generatedEnvelopeSchema = v.object({ ...schema.entries, timestamp: v.string(), event_id: v.string() }) as unknown as SyncSchema<W>;
+  return Object.freeze({ name, eventType, schema, generatedEnvelopeSchema, fields: payloadFieldKeys(Object.keys(schema.entries)) });
 }
 
 /** Wire data that already passed its schema; constructors take it as is. Never exported publicly. */
@@ -79,10 +88,17 @@ export abstract class BaseEvent<W extends WireEventBase> {
    * @throws {ValidationError} listing every invalid field by wire path.
    */
   protected constructor(spec: EventSpec<W>, init: EventInit<W>) {
-    const wire =
-      init instanceof ValidatedWire
-        ? (init.wire as W)
-        : parseOrThrow(spec.name, spec.schema, initToWireInput(spec.eventType, spec.fields, init));
+    let wire: W;
+    if (init instanceof ValidatedWire) wire = init.wire as W;
+    else {
+      // Re-checking the timestamp and UUID the SDK has just generated was a fifth of the cost of
+      // building an event; whatever the caller gave is checked by the full schema either way.
+      const source = init as Readonly<Record<string, unknown>>;
+      const timestamp = source['timestamp'];
+      const eventId = source['eventId'];
+      const schema = generatesEnvelope(timestamp, eventId) ? spec.generatedEnvelopeSchema : spec.schema;
+      wire = parseOrThrow(spec.name, schema, initToWireInput(spec.eventType, spec.fields, init, timestamp, eventId));
+    }
     this.#wire = freezeWire(wire);
     this.eventType = wire.event_type;
     this.timestamp = wire.timestamp;

@@ -155,7 +155,23 @@ export function formatTimestamp(date: Date, micros = 0): string {
 let anchorWall = Date.now();
 let anchorMono = performance.now();
 
-/** The current time as an RFC 3339 UTC timestamp with microseconds, like Python's `datetime.now(UTC)`. */
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the wall-clock span a wire timestamp can hold. */
+const FIRST_WIRE_MS = -62_135_596_800_000;
+const LAST_WIRE_MS = 253_402_300_799_999;
+
+/**
+ * Whether the wall clock is within years 0001-9999, where {@link nowTimestamp} always returns a
+ * valid wire timestamp (outside them it cannot, and says so only by failing validation).
+ */
+export function clockInWireRange(): boolean {
+  const now = Date.now();
+  return now >= FIRST_WIRE_MS && now <= LAST_WIRE_MS;
+}
+
+/**
+ * The current time as an RFC 3339 UTC timestamp with microseconds, like Python's
+ * `datetime.now(UTC)`; valid for the wire schema whenever {@link clockInWireRange} holds.
+ */
 export function nowTimestamp(): string {
   const wall = Date.now();
   const mono = performance.now();

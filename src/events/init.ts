@@ -4,7 +4,7 @@
  * schema appears in its init type and in the mapping without further edits.
  */
 import { randomUUID } from 'node:crypto';
-import { formatTimestamp, nowTimestamp } from './formats.js';
+import { clockInWireRange, formatTimestamp, nowTimestamp } from './formats.js';
 
 /** The fields every wire event has. */
 export interface WireEventBase {
@@ -66,21 +66,35 @@ function timestampInput(value: unknown): unknown {
 }
 
 /**
+ * Whether {@link initToWireInput} generates both envelope values itself, given the `timestamp`
+ * and `eventId` read from an init: neither was given, so they will be a `nowTimestamp()` and a
+ * `randomUUID()`, which are valid by construction while the clock is within years 0001-9999.
+ * (The clock is read again for the timestamp; the reads could only disagree at year 10000.)
+ */
+export function generatesEnvelope(timestamp: unknown, eventId: unknown): boolean {
+  return timestamp === undefined && eventId === undefined && clockInWireRange();
+}
+
+/**
  * Builds the wire object for `init` (not yet validated): envelope defaults filled in, payload
  * fields renamed to snake_case, keys in wire order with `event_id` last. Only known keys are read
- * from `init`, so stray or hostile keys never reach the output.
+ * from `init`, each once, so stray or hostile keys never reach the output; `timestamp` and
+ * `eventId` are passed in as the caller already read them (so a getter cannot answer one value to
+ * {@link generatesEnvelope} and another here).
  */
 export function initToWireInput(
   eventType: string,
   fields: readonly FieldKey[],
   init: object,
+  timestamp: unknown,
+  eventId: unknown,
 ): Record<string, unknown> {
   const source = init as Readonly<Record<string, unknown>>;
   const wire: Record<string, unknown> = {
     event_type: source['eventType'] ?? eventType,
-    timestamp: timestampInput(source['timestamp']),
+    timestamp: timestampInput(timestamp),
   };
   for (const field of fields) wire[field.wire] = source[field.init];
-  wire['event_id'] = source['eventId'] ?? randomUUID();
+  wire['event_id'] = eventId ?? randomUUID();
   return wire;
 }
