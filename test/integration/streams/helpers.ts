@@ -9,6 +9,10 @@ import type { AnyEvent } from '../../../src/events/channels.js';
 import { EventStream } from '../../../src/streams/index.js';
 import type { Consumer, Delivery } from '../../../src/streams/index.js';
 import { keygen } from '../../harness/index.js';
+import { expectNoUnhandledRejections } from '../client/unhandled.js';
+
+// Every stream test file asserts that no failure path (killed server, cut reads) leaks a rejection.
+expectNoUnhandledRejections();
 
 /** The i-th order event of a test run; `strategyId` carries `i` so order can be checked. */
 export function orderEvent(i: number): OrderEvent {
