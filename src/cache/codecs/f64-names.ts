@@ -1,14 +1,16 @@
 /**
  * The parsed-names cache of the f64 decoder. A service reads the same feature set (e.g. the 158
- * Alpha158 names) over and over, so the names block of a value is parsed once and then looked up.
+ * Alpha158 names) over and over, so the names block of a value is parsed once, with the factory
+ * that builds its objects (`f64-factory.ts`), and then looked up.
  */
 import { isUtf8 } from 'node:buffer';
+import { featureFactory, type FeatureFactory } from './f64-factory.js';
 
 /** A parsed names block, shared by every value that carries the same block. */
 export interface NameSet {
   readonly names: readonly string[];
-  /** Whether one of the names is `__proto__`, which must be set with `defineProperty`. */
-  readonly hasProtoKey: boolean;
+  /** Builds the decoded object from the values, in names order (compiled once per block). */
+  readonly build: FeatureFactory;
 }
 
 /** How many distinct names blocks are kept; the oldest entry is dropped beyond this. */
@@ -24,12 +26,12 @@ const cache = new Map<string, NameSet>();
 let last: { block: Buffer; set: NameSet } | undefined;
 
 function parseNames(block: Buffer, count: number): NameSet | string {
-  if (count === 0) return block.length === 0 ? { names: [], hasProtoKey: false } : 'names block for zero features';
+  if (count === 0) return block.length === 0 ? { names: [], build: () => ({}) } : 'names block for zero features';
   if (!isUtf8(block)) return 'names block is not valid UTF-8';
   const names = block.toString('utf8').split('\n');
   if (names.length !== count) return `names block holds ${names.length} names, header says ${count}`;
   if (new Set(names).size !== count) return 'names block repeats a name';
-  return { names: Object.freeze(names), hasProtoKey: names.includes('__proto__') };
+  return { names: Object.freeze(names), build: featureFactory(names) };
 }
 
 /**

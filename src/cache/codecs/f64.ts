@@ -131,17 +131,5 @@ export function decodeF64(bytes: Buffer): DecodeResult {
   const blockEnd = F64_HEADER_BYTES + bytes.readUInt32LE(12);
   const nameSet = lookupNames(bytes.subarray(F64_HEADER_BYTES, blockEnd), count);
   if (typeof nameSet === 'string') return corrupt('f64', nameSet);
-  const values = readValues(bytes, valuesOffset, count);
-  const { names } = nameSet;
-  const features: Features = {};
-  for (let i = 0; i < count; i++) {
-    const name = names[i] as string;
-    if (nameSet.hasProtoKey && name === '__proto__') {
-      // An own data property, so the key never replaces the object's prototype.
-      Object.defineProperty(features, name, { value: values[i], writable: true, enumerable: true, configurable: true });
-    } else {
-      features[name] = values[i] as number;
-    }
-  }
-  return { ok: true, format: 'f64', features };
+  return { ok: true, format: 'f64', features: nameSet.build(readValues(bytes, valuesOffset, count)) };
 }
