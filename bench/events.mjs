@@ -21,6 +21,10 @@
  * BENCH_BASELINE_ENTRY at a second build measured in the same rounds (before/after comparisons).
  * Env: BENCH_EVENTS (per case and round, default 5000), BENCH_ROUNDS (default 15),
  * BENCH_CONCURRENCY (default 64), BENCH_SEQUENTIAL (default 1; 0 skips the sequential mode).
+ * BENCH_RAW_COMMAND_TIMEOUT / BENCH_SDK_COMMAND_TIMEOUT: node-redis `commandOptions.timeout` (ms;
+ * 0 = none) for the raw client / for a node-redis client the SDK wraps with
+ * `RedisClient.fromNodeRedis`; unset, both use node-redis's default (5000 ms, one
+ * `AbortSignal.timeout` per command) and the SDK connects with `RedisClient.connect`.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -115,9 +119,20 @@ function buildCost() {
 }
 
 const server = await startServer();
-const raw = createClient({ url: server.url });
+/** node-redis options with `commandOptions.timeout` from `variable`, if set. */
+const nodeRedisOptions = (variable) =>
+  process.env[variable] === undefined ? { url: server.url } : { url: server.url, commandOptions: { timeout: Number(process.env[variable]) } };
+const raw = createClient(nodeRedisOptions('BENCH_RAW_COMMAND_TIMEOUT'));
 raw.on('error', () => undefined);
 await raw.connect();
+/** The SDK's client: its own connection, or a wrapped node-redis client with the given timeout. */
+async function sdkClient(mod) {
+  if (process.env.BENCH_SDK_COMMAND_TIMEOUT === undefined) return mod.RedisClient.connect({ url: server.url });
+  const inner = createClient(nodeRedisOptions('BENCH_SDK_COMMAND_TIMEOUT'));
+  inner.on('error', () => undefined);
+  await inner.connect();
+  return mod.RedisClient.fromNodeRedis(inner);
+}
 // A listener-free server keeps every side at 0 receivers, so only the client paths are compared.
 const prebuiltJson = rawJson(1);
 const publishers = [];
@@ -126,7 +141,7 @@ const cases = {
   'raw prebuilt': () => raw.publish(CHANNEL, prebuiltJson),
 };
 for (const [label, mod] of Object.entries(sdks)) {
-  const client = await mod.RedisClient.connect({ url: server.url });
+  const client = await sdkClient(mod);
   const publisher = new mod.EventPublisher(client);
   publishers.push({ label, client, publisher });
   const prebuilt = sdkEvent(mod.SignalEvent, 1);
