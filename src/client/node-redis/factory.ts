@@ -6,6 +6,8 @@ import type { ResolvedClientOptions } from '../options.js';
 import type { NodeRedisTarget } from './commands.js';
 import type { NodeRedisFactory } from './backend.js';
 
+const NO_COMMAND_TIMEOUT = Object.freeze({ timeout: 0 });
+
 /** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
 export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
 
@@ -36,6 +38,9 @@ function commonOptions(o: ResolvedClientOptions, d: DuplicateOptions): Record<st
     // re-authentication as a different user.
     disableOfflineQueue: true,
     commandsQueueMaxLength: o.maxPendingCommands,
+    // The SDK enforces its own deadline on every call (CommandRunner); node-redis's default
+    // 5 s timeout would only add an AbortSignal timer per command.
+    commandOptions: NO_COMMAND_TIMEOUT,
   };
   if (d.ping !== false) common.pingInterval = o.pingIntervalMs;
   if (o.username !== undefined) common.username = o.username;
@@ -59,6 +64,7 @@ export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPoli
         rootNodes: o.cluster.rootNodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socket } })),
         defaults: { ...common, socket },
         useReplicas: o.cluster.useReplicas ?? false,
+        commandOptions: NO_COMMAND_TIMEOUT,
       });
       return cluster as unknown as NodeRedisTarget;
     }
@@ -68,6 +74,7 @@ export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPoli
         sentinelRootNodes: o.sentinel.sentinels.map((n) => ({ host: n.host, port: n.port })),
         nodeClientOptions: { ...common, socket },
         sentinelClientOptions: { socket: { connectTimeout: o.connectTimeoutMs, reconnectStrategy: policy } },
+        commandOptions: NO_COMMAND_TIMEOUT,
       });
       return sentinel as unknown as NodeRedisTarget;
     }
