@@ -180,15 +180,13 @@ export class FeatureCache {
     return decoded.features;
   }
 
-  #encode(features: Features): string | Buffer | null {
-    const encoded = this.#options.codec.encode(features);
-    const size = byteLength(encoded);
-    if (size > this.#options.maxValueBytes) {
-      this.#counters.oversized++;
-      this.#log.warn({ size, maxValueBytes: this.#options.maxValueBytes }, 'feature vector too large; not written');
-      return null;
-    }
-    return encoded;
+  /** Whether an encoded value fits `maxValueBytes`; an oversized one is counted and logged. */
+  #fits(key: string, value: string | Buffer): boolean {
+    const size = byteLength(value);
+    if (size <= this.#options.maxValueBytes) return true;
+    this.#counters.oversized++;
+    this.#log.warn({ key, size, maxValueBytes: this.#options.maxValueBytes }, 'feature vector too large; not written');
+    return false;
   }
 
   /**
@@ -198,23 +196,26 @@ export class FeatureCache {
    */
   async set(symbol: string, date: string, features: Features, options: WriteOptions = {}): Promise<boolean> {
     const key = this.key(symbol, date);
-    const value = this.#encode(features);
-    if (value === null) return false;
+    const value = this.#options.codec.encode(features);
+    if (!this.#fits(key, value)) return false;
     return this.#write([{ key, value }], options);
   }
 
   /**
-   * Stores many vectors of one date in one pipeline, all or nothing on validation: any bad key
-   * or value throws before anything is sent; any oversized value makes it return `false`.
+   * Stores many vectors of one date in one pipeline, all or nothing: every key and value is
+   * checked first (a bad one throws `InvalidKeyError` or `ValidationError`), then every size (any
+   * value over `maxValueBytes` makes it return `false`); only then is anything sent.
    */
   async setMany(date: string, entries: FeatureEntries, options: WriteOptions = {}): Promise<boolean> {
     validateDate(date);
     const writes: Array<{ key: string; value: string | Buffer }> = [];
     for (const [symbol, features] of entriesOf(entries)) {
-      const value = this.#encode(features);
-      if (value === null) return false;
-      writes.push({ key: this.key(symbol, date), value });
+      writes.push({ key: this.key(symbol, date), value: this.#options.codec.encode(features) });
     }
+    // Every size is checked (and each oversized value counted) once all entries are known valid.
+    let fits = true;
+    for (const w of writes) fits = this.#fits(w.key, w.value) && fits;
+    if (!fits) return false;
     return this.#write(writes, options);
   }
 

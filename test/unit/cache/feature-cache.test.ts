@@ -88,6 +88,19 @@ describe('FeatureCache on the embedded backend', () => {
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
+  it('setMany validates every key and value before any size check: a bad entry after an oversized one throws', async () => {
+    const cache = new FeatureCache(client, { maxValueBytes: 64 });
+    const big = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i + 0.5]));
+    const spies = (['set', 'setMany'] as const).map((m) => vi.spyOn(client, m));
+    await expect(cache.setMany(DATE, [['BIG', big], ['A:B', { a: 1 }]])).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(cache.setMany(DATE, [['BIG', big], ['BAD', { a: 'x' } as unknown as Features]])).rejects.toBeInstanceOf(ValidationError);
+    expect(cache.stats().oversized).toBe(0);
+    expect(await cache.setMany(DATE, [['OK', { a: 1 }], ['BIG', big], ['BIG2', big]])).toBe(false);
+    expect(cache.stats().oversized).toBe(2);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    expect(await client.get(cache.key('OK', DATE))).toBeNull();
+  });
+
   it('fails open once the client is closed: reads miss, writes are false, errors are counted', async () => {
     const cache = new FeatureCache(client);
     await cache.set('A', DATE, { a: 1 });
