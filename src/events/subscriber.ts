@@ -36,8 +36,10 @@ function checkQueueSize(value: number, name: string): number {
 }
 
 /**
- * Subscribes to platform events. It opens its own connection (`client.duplicate({ ping: false })`)
- * on the first subscription; node-redis subscribes it again after every reconnect. Messages are
+ * Subscribes to platform events. It opens its own connection (`client.duplicate()`) on the first
+ * subscription; node-redis subscribes it again after every reconnect. That connection keeps the
+ * client's idle PING, so a quiet channel is not mistaken for a dead link by `socketTimeoutMs`
+ * while a half-open one still is (PING is allowed in subscribed mode, RESP3 and RESP2 alike). Messages are
  * parsed once into event class instances; a message that is not a valid event goes to
  * {@link onInvalid} handlers, and a handler that throws or rejects goes to {@link onError}
  * handlers (logged when there are none). Either way delivery continues. Handlers are called as
@@ -184,7 +186,7 @@ export class EventSubscriber {
 
   #connect(): Promise<RedisClient> {
     this.#connection ??= this.#client
-      .duplicate({ ping: false })
+      .duplicate()
       .connect()
       .catch((err: unknown) => {
         this.#connection = undefined;
