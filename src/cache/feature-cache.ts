@@ -10,7 +10,10 @@ import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
 
 /** Per-call write options. */
 export interface WriteOptions {
-  /** Seconds before expiry for this write; `0` for none. Overrides the cache's `ttl`. */
+  /**
+   * Seconds before expiry for this write; `0` for none. Overrides the cache's `ttl`. Anything but
+   * an integer >= 0 throws a `ValidationError` (issue path `ttl`) before anything is sent.
+   */
   ttl?: number;
 }
 
@@ -21,6 +24,16 @@ export type FeatureEntries = ReadonlyMap<string, Features> | Readonly<Record<str
 export type ComputeMissing = (symbols: string[]) => Promise<FeatureEntries> | FeatureEntries;
 
 const UNLINK_BATCH = 500;
+
+/** The TTL of one write: the per-call one, checked like a value, or the cache's. */
+function writeTtl(options: WriteOptions, fallback: number): number {
+  const ttl = options.ttl;
+  if (ttl === undefined) return fallback;
+  if (!Number.isInteger(ttl) || ttl < 0) {
+    throw new ValidationError('write options', [{ path: 'ttl', message: `must be an integer >= 0, got ${String(ttl)}` }]);
+  }
+  return ttl;
+}
 
 function entriesOf(entries: FeatureEntries): Array<readonly [string, Features]> {
   if (entries instanceof Map) return [...(entries as ReadonlyMap<string, Features>)];
@@ -192,21 +205,23 @@ export class FeatureCache {
   /**
    * Stores a vector with the cache's TTL (or `options.ttl`). `false` when Redis failed or the
    * value is larger than `maxValueBytes`; nothing is written then.
-   * @throws InvalidKeyError, ValidationError (a value that is not a number) before sending.
+   * @throws InvalidKeyError, ValidationError (a value that is not a number, or a bad `options.ttl`) before sending.
    */
   async set(symbol: string, date: string, features: Features, options: WriteOptions = {}): Promise<boolean> {
+    const ttl = writeTtl(options, this.#options.ttl);
     const key = this.key(symbol, date);
     const value = this.#options.codec.encode(features);
     if (!this.#fits(key, value)) return false;
-    return this.#write([{ key, value }], options);
+    return this.#write([{ key, value }], ttl);
   }
 
   /**
    * Stores many vectors of one date in one pipeline, all or nothing: every key and value is
-   * checked first (a bad one throws `InvalidKeyError` or `ValidationError`), then every size (any
+   * checked first, and `options.ttl` (a bad one throws `InvalidKeyError` or `ValidationError`), then every size (any
    * value over `maxValueBytes` makes it return `false`); only then is anything sent.
    */
   async setMany(date: string, entries: FeatureEntries, options: WriteOptions = {}): Promise<boolean> {
+    const ttl = writeTtl(options, this.#options.ttl);
     validateDate(date);
     const writes: Array<{ key: string; value: string | Buffer }> = [];
     for (const [symbol, features] of entriesOf(entries)) {
@@ -216,13 +231,11 @@ export class FeatureCache {
     let fits = true;
     for (const w of writes) fits = this.#fits(w.key, w.value) && fits;
     if (!fits) return false;
-    return this.#write(writes, options);
+    return this.#write(writes, ttl);
   }
 
-  async #write(writes: Array<{ key: string; value: string | Buffer }>, options: WriteOptions): Promise<boolean> {
+  async #write(writes: Array<{ key: string; value: string | Buffer }>, ttl: number): Promise<boolean> {
     if (writes.length === 0) return true;
-    const ttl = options.ttl ?? this.#options.ttl;
-    if (!Number.isInteger(ttl) || ttl < 0) throw new ConfigError(`ttl must be an integer >= 0, got ${String(ttl)}`);
     this.#forget(writes);
     try {
       const ttlSeconds = ttl === 0 ? undefined : ttl;
@@ -313,6 +326,7 @@ export class FeatureCache {
    * caches nothing.
    */
   async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions = {}): Promise<Features> {
+    writeTtl(options, this.#options.ttl);
     const key = this.key(symbol, date);
     return this.#flights.run(key, async () => {
       const cached = await this.get(symbol, date);
@@ -330,6 +344,7 @@ export class FeatureCache {
    * a vector for every symbol it is given.
    */
   async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions = {}): Promise<Map<string, Features>> {
+    writeTtl(options, this.#options.ttl);
     const result = await this.getMany(symbols, date);
     const missing: string[] = [];
     // Only symbols nobody is computing yet go to this call's computeMissing; the rest join.

@@ -182,10 +182,29 @@ describe('FeatureCache options', () => {
     }
   });
 
-  it('rejects a bad per-call ttl with ConfigError and writes nothing', async () => {
+  it('rejects a bad per-call ttl with a ValidationError at path ttl, before anything is sent', async () => {
     const client = await createEmbeddedClient().connect();
-    const cache = new FeatureCache(client);
-    await expect(cache.set('A', DATE, { a: 1 }, { ttl: -5 })).rejects.toBeInstanceOf(ConfigError);
+    const cache = new FeatureCache(client, { maxValueBytes: 16 });
+    const spies = (['set', 'setMany', 'getBuffer', 'mgetBuffer'] as const).map((m) => vi.spyOn(client, m));
+    const calls: Array<() => Promise<boolean>> = [
+      () => cache.set('A', DATE, { a: 1 }, { ttl: -5 }),
+      () => cache.set('A', DATE, { a: 1 }, { ttl: 1.5 }),
+      // A bad ttl is a programmer error even when the value would be refused as oversized.
+      () => cache.set('A', DATE, { long_feature_name: 1 }, { ttl: -1 }),
+      () => cache.setMany(DATE, { A: { a: 1 }, B: { b: 2 } }, { ttl: Number.NaN }),
+      () => cache.setMany(DATE, {}, { ttl: -1 }),
+      () => cache.getOrCompute('A', DATE, () => ({ a: 1 }), { ttl: -1 }).then(() => true),
+      () => cache.getManyOrCompute(['A'], DATE, () => ({ A: { a: 1 } }), { ttl: -1 }).then(() => true),
+    ];
+    for (const call of calls) {
+      const err = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['ttl']);
+    }
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     expect(await client.get(cache.key('A', DATE))).toBeNull();
     await client.close();
   });
