@@ -46,7 +46,8 @@ export interface SentinelOptions {
 
 /**
  * Options of {@link RedisClient}. Every field is optional; defaults are in {@link CLIENT_DEFAULTS}.
- * Pass either `url` or `host`/`port` (a `url` wins), or one of `cluster` / `sentinel`.
+ * Pass `url`, `host`/`port`, or both (fields given explicitly override the URL's parts), or one
+ * of `cluster` / `sentinel`.
  */
 export interface RedisClientOptions {
   /** `redis://[user[:password]@]host[:port][/db]` or `rediss://` for TLS. */
@@ -125,10 +126,13 @@ export interface ResolvedClientOptions {
   sentinel: SentinelOptions | undefined;
 }
 
-function positiveInt(value: number | undefined, fallback: number, name: string, min = 1): number {
+/** Longest delay a Node.js timer can take; larger ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function positiveInt(value: number | undefined, fallback: number, name: string, min = 1, max = MAX_TIMER_MS): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`Option ${name} must be an integer >= ${min}, got ${String(value)}`, {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`Option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`, {
       context: { option: name },
     });
   }
@@ -139,8 +143,9 @@ function parseUrl(url: string): Partial<ResolvedClientOptions> {
   let parsed: URL;
   try {
     parsed = new URL(url);
-  } catch (cause) {
-    throw new ConfigError(`Option url is not a valid URL: ${redactUrl(url)}`, { cause, context: { option: 'url' } });
+  } catch {
+    // Node's TypeError keeps the whole input (password included) in `.input`: do not forward it.
+    throw new ConfigError(`Option url is not a valid URL: ${redactUrl(url)}`, { context: { option: 'url' } });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new ConfigError(`Option url must start with redis:// or rediss://, got ${parsed.protocol}//`, {
@@ -165,6 +170,16 @@ export function resolveClientOptions(options: RedisClientOptions = {}): Resolved
   const fromUrl = options.url === undefined ? {} : parseUrl(options.url);
   if (options.cluster && options.sentinel) {
     throw new ConfigError('Options cluster and sentinel cannot be used together', { context: { option: 'cluster' } });
+  }
+  for (const [name, nodes] of [['cluster.rootNodes', options.cluster?.rootNodes], ['sentinel.sentinels', options.sentinel?.sentinels]] as const) {
+    for (const node of nodes ?? []) {
+      if (typeof node?.host !== 'string' || node.host === '' || !Number.isInteger(node.port) || node.port < 1 || node.port > 65535) {
+        throw new ConfigError(`Option ${name} has an invalid node ${JSON.stringify(node)}: needs { host, port }`, { context: { option: name } });
+      }
+    }
+  }
+  if (options.tls !== undefined && typeof options.tls !== 'boolean' && (typeof options.tls !== 'object' || options.tls === null)) {
+    throw new ConfigError(`Option tls must be a boolean or TLS options, got ${typeof options.tls}`, { context: { option: 'tls' } });
   }
   if (options.cluster && options.cluster.rootNodes.length === 0) {
     throw new ConfigError('Option cluster.rootNodes must list at least one node', { context: { option: 'cluster.rootNodes' } });
@@ -200,6 +215,9 @@ export function resolveClientOptions(options: RedisClientOptions = {}): Resolved
     cluster: options.cluster,
     sentinel: options.sentinel,
   };
+  if (resolved.retry.baseDelayMs > resolved.retry.maxDelayMs || resolved.reconnect.baseDelayMs > resolved.reconnect.maxDelayMs) {
+    throw new ConfigError('Options retry and reconnect need baseDelayMs <= maxDelayMs', { context: { option: 'retry' } });
+  }
   if (resolved.port > 65535) throw new ConfigError(`Option port must be <= 65535, got ${resolved.port}`, { context: { option: 'port' } });
   if (resolved.pingIntervalMs >= resolved.socketTimeoutMs) {
     throw new ConfigError('Option pingIntervalMs must be below socketTimeoutMs, or half-open links go unnoticed', {
@@ -211,7 +229,11 @@ export function resolveClientOptions(options: RedisClientOptions = {}): Resolved
 
 /** `redis://user:secret@host` -> `redis://user:***@host`. Safe on malformed input. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/)([^:@/]*):([^@/]*)@/, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  // Everything up to the last `@` is user info, even in a malformed URL (a `/` in the password).
+  return url.replace(/^([a-z][\w+.-]*:\/\/)(.*)@/i, (_m, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`}@`;
+  });
 }
 
 /** The endpoint as a URL with no password, for logs, errors and `toString()`. */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import type { RedisSdkError} from '../errors.js';
-import { RedisConnectionError } from '../errors.js';
+import { ConfigError, RedisConnectionError } from '../errors.js';
 import { componentLogger, type Logger } from '../logger.js';
 import type { Backend, DuplicateOptions, MessageListener } from './backend.js';
 import { optionsFromEnv, type RedisEnv } from './env.js';
@@ -110,6 +110,9 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * A client configured from environment variables (`REDIS_URL`, or `REDIS_HOST`, `REDIS_PORT`,
    * `REDIS_DB`, `REDIS_USERNAME`, `REDIS_PASSWORD`, `REDIS_TLS`), not yet connected. `null`
    * when `REDIS_ENABLED=false`. A bad value throws a `ConfigError` naming the variable.
+   * `overrides` set what the environment does not (timeouts, logger...); for the endpoint and
+   * credentials the environment wins, and `REDIS_HOST`/`REDIS_PORT`/`REDIS_DB` override the
+   * matching parts of `REDIS_URL`.
    */
   static fromEnv(env: RedisEnv = process.env, overrides: Omit<RedisClientOptions, 'url'> = {}): RedisClient | null {
     const fromEnv = optionsFromEnv(env);
@@ -117,12 +120,21 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   }
 
   /**
-   * Wraps a node-redis client (or cluster) that you created, of any RESP version. The SDK adds
-   * its deadlines, retries and error listener; connecting and closing stay available.
+   * Wraps a node-redis client, cluster or sentinel that you created, of any RESP version. The
+   * SDK adds its deadlines, retries and error listener; connecting and closing stay available.
+   * Anything else throws a `ConfigError`.
    */
   static fromNodeRedis(client: unknown, options: Omit<RedisClientOptions, 'url' | 'host' | 'port'> = {}): RedisClient {
+    const looksLikeNodeRedis =
+      typeof client === 'object' &&
+      client !== null &&
+      ['connect', 'get', 'on', 'duplicate'].every((m) => typeof (client as Record<string, unknown>)[m] === 'function') &&
+      'isOpen' in client;
+    if (!looksLikeNodeRedis) {
+      throw new ConfigError('fromNodeRedis needs a node-redis client, cluster or sentinel (from createClient, createCluster or createSentinel)');
+    }
     const target = client as NodeRedisTarget;
-    const kind = 'masters' in target ? 'cluster' : 'standalone';
+    const kind = 'masters' in target ? 'cluster' : 'getMasterNode' in target ? 'sentinel' : 'standalone';
     const wrapped = new RedisClient(options, new NodeRedisBackend(kind, target));
     if (target.isReady) wrapped.#onReady();
     return wrapped;
@@ -160,8 +172,26 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    */
   connect(): Promise<this> {
     if (this.isReady) return Promise.resolve(this);
+    if (this.#status === 'reconnecting' || (this.#status === 'connecting' && this.#mode === 'background')) {
+      return this.#awaitReady();
+    }
     this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
     return this.#connecting;
+  }
+
+  /** Already (re)connecting on its own: wait for `ready` within the connect deadline, changing nothing. */
+  async #awaitReady(): Promise<this> {
+    const ms = this.#options.connectTimeoutMs;
+    try {
+      // Not events.once: it would reject on the 'error' events a reconnecting client emits.
+      await withDeadline(new Promise<void>((resolve) => this.once('ready', () => resolve())), ms, 'connect');
+      return this;
+    } catch (err) {
+      throw new RedisConnectionError(`Could not connect to ${this.#endpoint}: still ${this.#status} after ${ms} ms`, {
+        cause: err,
+        context: { endpoint: this.#endpoint, connectTimeoutMs: ms },
+      });
+    }
   }
 
   async #connect(): Promise<this> {
@@ -377,14 +407,17 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     return out;
   }
 
-  /** Graceful close: in-flight commands finish, then the connection closes. */
+  /**
+   * Graceful close: in-flight commands get up to `commandTimeoutMs` to finish, then the
+   * connection closes (destroyed if they have not). Never hangs, even on a frozen server.
+   */
   async close(): Promise<void> {
     if (this.#status === 'closed' && !this.#connecting) return;
     this.#closing = true;
     try {
-      await this.#backend.close();
+      await withDeadline(this.#backend.close(), this.#options.commandTimeoutMs, 'close');
     } catch (err) {
-      this.#log.debug({ err: toSdkError(err, 'close').message }, 'close failed; destroying');
+      this.#log.debug({ err: toSdkError(err, 'close').message }, 'close did not finish in time; destroying');
       this.#backend.destroy();
     }
     this.#setStatus('closed');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createClient, createCluster, createSentinel } from 'redis';
 import { ConfigError } from '../../errors.js';
 import type { DuplicateOptions } from '../backend.js';
@@ -11,23 +12,27 @@ const NO_COMMAND_TIMEOUT = Object.freeze({ timeout: 0 });
 /** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
 export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
 
-function tlsSocketOptions(o: ResolvedClientOptions): Record<string, unknown> {
+/**
+ * TLS socket options. The certificate is checked against the host name connected to (an IP
+ * address is checked against the certificate's IP entries, and is never sent as SNI). `host` is
+ * undefined for cluster and sentinel defaults: each node then uses its own address.
+ */
+function tlsSocketOptions(o: ResolvedClientOptions, host: string | undefined): Record<string, unknown> {
   if (!o.tls) return {};
   const base: Record<string, unknown> = { tls: true };
   if (typeof o.tls === 'object') Object.assign(base, o.tls);
-  // Verify the certificate against the name the user connects to, IP addresses included.
-  if (base.servername === undefined && !/^[\d.:]+$/.test(o.host)) base.servername = o.host;
+  if (base.servername === undefined && host !== undefined && isIP(host) === 0) base.servername = host;
   return base;
 }
 
-function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: DuplicateOptions): Record<string, unknown> {
+function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: DuplicateOptions, host: string | undefined): Record<string, unknown> {
   return {
     connectTimeout: o.connectTimeoutMs,
     socketTimeout: d.socketTimeoutMs ?? o.socketTimeoutMs,
     keepAlive: true,
     noDelay: true,
     reconnectStrategy: policy,
-    ...tlsSocketOptions(o),
+    ...tlsSocketOptions(o, host),
   };
 }
 
@@ -54,14 +59,14 @@ function commonOptions(o: ResolvedClientOptions, d: DuplicateOptions): Record<st
  */
 export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPolicy): NodeRedisFactory {
   return (d: DuplicateOptions): NodeRedisTarget => {
-    const socket = socketOptions(o, policy, d);
+    const socket = socketOptions(o, policy, d, o.cluster || o.sentinel ? undefined : o.host);
     const common = commonOptions(o, d);
     if (d.tracking && (o.cluster || o.sentinel)) {
       throw new ConfigError('Invalidation tracking (the local tier) needs a standalone Redis', { context: { option: 'local' } });
     }
     if (o.cluster) {
       const cluster = createCluster({
-        rootNodes: o.cluster.rootNodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socket } })),
+        rootNodes: o.cluster.rootNodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socketOptions(o, policy, d, n.host) } })),
         defaults: { ...common, socket },
         useReplicas: o.cluster.useReplicas ?? false,
         commandOptions: NO_COMMAND_TIMEOUT,

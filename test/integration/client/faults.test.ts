@@ -70,6 +70,35 @@ describe('RedisClient against a frozen, killed or restarted server', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => e instanceof RedisSdkError)).toBe(true);
   });
+
+  it('connect() while reconnecting waits for ready instead of resolving at once', async () => {
+    const reconnecting = once(client, 'reconnecting');
+    await redis.server.kill();
+    await reconnecting;
+    const connected = client.connect();
+    let settled = false;
+    void connected.then(() => (settled = true), () => (settled = true));
+    // Still down: connect() must not claim success.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(false);
+    await redis.server.restart();
+    await expect(connected).resolves.toBe(client);
+    expect(client.isReady).toBe(true);
+  });
+
+  it('close() settles within commandTimeoutMs on a frozen server with a command in flight', async () => {
+    const frozen = await RedisClient.connect({ url: redis.url, commandTimeoutMs: 500 });
+    redis.server.freeze();
+    try {
+      await expect(frozen.get(keygen('close').key())).rejects.toBeInstanceOf(RedisTimeoutError);
+      const start = performance.now();
+      await frozen.close();
+      expect(performance.now() - start).toBeLessThan(500 + SLACK_MS);
+      expect(frozen.status).toBe('closed');
+    } finally {
+      redis.server.thaw();
+    }
+  });
 });
 
 describe('RedisClient through a resetting link', () => {

@@ -102,3 +102,29 @@ describe('redaction of endpoints', () => {
     expect(JSON.parse(JSON.stringify(client))).toEqual({ endpoint: 'redis://svc:***@db.internal:6390', status: 'closed', kind: 'standalone' });
   });
 });
+
+describe('option bounds and shapes', () => {
+  it.each([
+    [{ commandTimeoutMs: 1e12 }, 'commandTimeoutMs'],
+    [{ connectTimeoutMs: 2 ** 31 }, 'connectTimeoutMs'],
+    [{ retry: { baseDelayMs: 500, maxDelayMs: 100 } }, 'baseDelayMs <= maxDelayMs'],
+    [{ reconnect: { baseDelayMs: 500, maxDelayMs: 100 } }, 'baseDelayMs <= maxDelayMs'],
+    [{ tls: 'yes' as unknown as boolean }, 'tls'],
+    [{ cluster: { rootNodes: [{ host: 'a', port: 'x' as unknown as number }] } }, 'cluster.rootNodes'],
+    [{ sentinel: { name: 'm', sentinels: [{ host: '', port: 26379 }] } }, 'sentinel.sentinels'],
+  ] as Array<[RedisClientOptions, string]>)('rejects %j naming %s', (options, name) => {
+    expect(configError(options).message).toContain(name);
+  });
+
+  it('never shows the password of a malformed URL, in the message or the cause', () => {
+    const err = configError({ url: 'redis://user:pa/ss%@host:6379' });
+    expect(err.message).toContain('redis://user:***@host:6379');
+    expect(inspect(err, { depth: 5 })).not.toContain('pa/ss');
+    expect(redactUrl('redis://:sec/ret@h:1')).toBe('redis://:***@h:1');
+  });
+
+  it('fromNodeRedis refuses what is not a node-redis client', () => {
+    expect(() => RedisClient.fromNodeRedis(5)).toThrow(ConfigError);
+    expect(() => RedisClient.fromNodeRedis({ get: () => null })).toThrow(ConfigError);
+  });
+});
