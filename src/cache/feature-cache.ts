@@ -47,6 +47,12 @@ function entriesOf(entries: FeatureEntries): Array<readonly [string, Features]> 
  * Reads fail open (a Redis error is a miss, counted); writes report `false`; programmer errors
  * (bad symbol, date or value) throw typed errors before anything is sent.
  *
+ * Ownership of returned vectors: without a local tier, each read decodes a fresh object the
+ * caller owns. With a local tier, every vector read (from Redis or from the tier) is frozen,
+ * because the same object is handed to every caller that reads the key; copy it to modify it.
+ * Either way, callers that join one `getOrCompute` flight share its result, and a vector the
+ * caller computed or wrote is returned as is and never frozen.
+ *
  * @example
  * ```ts
  * const cache = new FeatureCache(client, { ttl: 3600 });
@@ -189,8 +195,13 @@ export class FeatureCache {
       return null;
     }
     this.#counters.hits++;
-    if (ticket && this.#local) this.#local.fill(key, Object.freeze(decoded.features), ticket);
-    return decoded.features;
+    const local = this.#local;
+    if (local === undefined) return decoded.features;
+    // With a local tier every vector read is frozen, whether or not this one enters the tier, so
+    // callers see one rule rather than one that depends on tracking being live at that moment.
+    const features = Object.freeze(decoded.features);
+    if (ticket) local.fill(key, features, ticket);
+    return features;
   }
 
   /** Whether an encoded value fits `maxValueBytes`; an oversized one is counted and logged. */

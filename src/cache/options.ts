@@ -23,7 +23,10 @@ export interface FeatureCacheOptions {
    * decodes as a copy). Reads detect the format, so either codec reads both. @default 'json'
    */
   codec?: CodecName;
-  /** The local tier: `true` for its defaults, or its options. @default false */
+  /**
+   * The local tier: `true` for its defaults, or its options. With it, vectors read are frozen
+   * (shared between callers); without it, each read returns a fresh object. @default false
+   */
   local?: boolean | LocalTierOptions;
   /** Largest encoded value `set` will write; larger ones are refused (false). @default 1048576 */
   maxValueBytes?: number;

@@ -101,6 +101,36 @@ describe('FeatureCache on the embedded backend', () => {
     expect(await client.get(cache.key('OK', DATE))).toBeNull();
   });
 
+  it('vectors read by a cache with a local tier are frozen; without one, and the caller\'s own objects, never are', async () => {
+    const plain = new FeatureCache(client, { prefix: 'plain' });
+    const tiered = new FeatureCache(client, { prefix: 'tiered', local: true });
+    try {
+      for (const cache of [plain, tiered]) {
+        const mine: Features = { a: 1 };
+        expect(await cache.set('A', DATE, mine)).toBe(true);
+        expect(await cache.setMany(DATE, { B: mine })).toBe(true);
+        expect(Object.isFrozen(mine)).toBe(false);
+        const computed: Features = { c: 3 };
+        expect(await cache.getOrCompute('C', DATE, () => computed)).toBe(computed);
+        expect(Object.isFrozen(computed)).toBe(false);
+      }
+      expect(tiered.localTierLive).toBe(true);
+      const fromRedis = await tiered.get('A', DATE);
+      const fromTier = await tiered.get('A', DATE);
+      expect(tiered.stats().localHits).toBe(1);
+      expect(fromTier).toBe(fromRedis);
+      expect(Object.isFrozen(fromRedis)).toBe(true);
+      expect(Object.isFrozen((await tiered.getMany(['B'], DATE)).get('B'))).toBe(true);
+      expect(Object.isFrozen(await tiered.getOrCompute('C', DATE, () => ({ c: 0 })))).toBe(true);
+      const first = await plain.get('A', DATE);
+      expect(Object.isFrozen(first)).toBe(false);
+      expect(await plain.get('A', DATE)).not.toBe(first);
+      expect(Object.isFrozen((await plain.getMany(['B'], DATE)).get('B'))).toBe(false);
+    } finally {
+      await tiered.close();
+    }
+  });
+
   it('fails open once the client is closed: reads miss, writes are false, errors are counted', async () => {
     const cache = new FeatureCache(client);
     await cache.set('A', DATE, { a: 1 });
