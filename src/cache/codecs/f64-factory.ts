@@ -1,28 +1,32 @@
 /**
  * Building the decoded object of an f64 value. A service reads one feature set (e.g. the 158
- * Alpha158 names) over and over, so each distinct names block gets a constructor generated once,
- * with one `this["KMID"] = v[0];` line per name. V8 then gives every decoded vector the same
- * fast shape with in-object properties, about 10x cheaper than adding 158 properties with keyed
- * stores, which turns the object into a dictionary after a dozen of them.
+ * Alpha158 names) over and over, so each distinct names block gets a constructor generated
+ * once, with one `this["KMID"] = d.getFloat64(o + 0, true);` line per name. V8 then gives every
+ * decoded vector the same fast shape with in-object properties, about 10x cheaper than adding
+ * 158 properties with keyed stores, which turns the object into a dictionary after a dozen.
  *
  * Safety of the generated code: every name enters the source only as `JSON.stringify(name)`,
  * a string literal that cannot end early (quotes, backslashes, control characters and lone
  * surrogates are escaped; U+2028/U+2029 are legal in string literals since ES2019), and values
- * are only read by index. A `__proto__` name is defined with `Object.defineProperty` so it stays
+ * are only read at numeric offsets. A `__proto__` name is defined with `Object.defineProperty` so it stays
  * an own data property and never replaces the prototype. When code generation is not allowed
  * (`--disallow-code-generation-from-strings`, some sandboxes) or the set is very large, the same
  * objects are built by a plain loop instead.
  */
 import type { Features } from './types.js';
 
-/** Builds one decoded vector from its values, in names order. */
-export type FeatureFactory = (values: Float64Array) => Features;
+/**
+ * Builds one decoded vector from its little-endian doubles (one per name, in names order) at
+ * `offset` in `view`. A DataView reads at any alignment and on any host byte order, without
+ * copying the values first.
+ */
+export type FeatureFactory = (view: DataView, offset: number) => Features;
 
 /** Name sets larger than this are built by the loop rather than compiled (bounded source size). */
 export const MAX_COMPILED_NAMES = 4096;
 
 /** Defines an own, enumerable, writable data property (used for `__proto__`). */
-function defineOwn(target: object, name: string, value: number | undefined): void {
+function defineOwn(target: object, name: string, value: number): void {
   Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
 }
 
@@ -31,34 +35,36 @@ function defineOwn(target: object, name: string, value: number | undefined): voi
  * compiled factory (exported so tests can compare the two).
  */
 export function loopFeatureFactory(names: readonly string[]): FeatureFactory {
-  return (values) => {
+  return (view, offset) => {
     const features: Features = {};
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      if (name === '__proto__') defineOwn(features, name, values[i]);
-      else features[name] = values[i] as number;
+      const value = view.getFloat64(offset + i * 8, true);
+      if (name === '__proto__') defineOwn(features, name, value);
+      else features[name] = value;
     }
     return features;
   };
 }
 
 /** A constructor whose instances are plain objects (prototype `Object.prototype`). */
-type GeneratedConstructor = new (values: Float64Array, define: typeof defineOwn) => Features;
+type GeneratedConstructor = new (view: DataView, offset: number, define: typeof defineOwn) => Features;
 
 function compiledFactory(names: readonly string[]): FeatureFactory | undefined {
-  const lines = names.map((name, i) =>
-    name === '__proto__' ? `define(this, "__proto__", v[${i}]);` : `this[${JSON.stringify(name)}] = v[${i}];`,
-  );
+  const lines = names.map((name, i) => {
+    const value = `d.getFloat64(o + ${i * 8}, true)`;
+    return name === '__proto__' ? `define(this, "__proto__", ${value});` : `this[${JSON.stringify(name)}] = ${value};`;
+  });
   let Ctor: GeneratedConstructor;
   try {
     // The generated body only assigns properties; see the module comment for why it is safe.
-    Ctor = new Function('v', 'define', `"use strict";\n${lines.join('\n')}`) as unknown as GeneratedConstructor;
+    Ctor = new Function('d', 'o', 'define', `"use strict";\n${lines.join('\n')}`) as unknown as GeneratedConstructor;
   } catch {
     return undefined;
   }
   // Instances get Object.prototype, exactly like `{}`, rather than a generated prototype object.
   Ctor.prototype = Object.prototype;
-  return (values) => new Ctor(values, defineOwn);
+  return (view, offset) => new Ctor(view, offset, defineOwn);
 }
 
 /**

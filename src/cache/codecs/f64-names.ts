@@ -35,13 +35,14 @@ function parseNames(block: Buffer, count: number): NameSet | string {
 }
 
 /**
- * The names of `count` features stored in `block` (UTF-8, joined by `\n`), parsed once per
- * distinct block.
+ * The names of `count` features stored in `bytes[start, end)` (UTF-8, joined by `\n`), parsed
+ * once per distinct block. Comparing in place against the last block seen needs no slice.
  *
  * @returns the name set, or a string saying why the block is corrupt.
  */
-export function lookupNames(block: Buffer, count: number): NameSet | string {
-  if (last !== undefined && last.set.names.length === count && last.block.equals(block)) return last.set;
+export function lookupNames(bytes: Buffer, start: number, end: number, count: number): NameSet | string {
+  if (last !== undefined && last.set.names.length === count && last.block.compare(bytes, start, end) === 0) return last.set;
+  const block = bytes.subarray(start, end);
   const key = block.toString('latin1');
   let set = cache.get(key);
   if (set === undefined || set.names.length !== count) {

@@ -37,7 +37,6 @@
  *     return head + np.asarray(list(features.values()), dtype='<f8').tobytes()
  * ```
  */
-import { endianness } from 'node:os';
 import { lookupNames } from './f64-names.js';
 import { corrupt } from './types.js';
 import type { DecodeResult, Features } from './types.js';
@@ -51,8 +50,6 @@ export const F64_VERSION = 1;
 
 /** Byte length of the fixed header that precedes the names block. */
 export const F64_HEADER_BYTES = 16;
-
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /** Rounds up to the next multiple of 8. */
 function align8(n: number): number {
@@ -88,24 +85,6 @@ export function encodeF64(features: Features): Buffer {
   return out;
 }
 
-/**
- * The values as a Float64Array: a view when the host is little-endian and the values are
- * 8-byte aligned in memory, else an aligned copy (Redis replies often sit at odd offsets of a
- * pooled Buffer).
- */
-function readValues(bytes: Buffer, offset: number, count: number): Float64Array {
-  const start = bytes.byteOffset + offset;
-  if (LITTLE_ENDIAN_HOST) {
-    if (start % 8 === 0) return new Float64Array(bytes.buffer, start, count);
-    const copy = new Uint8Array(count * 8);
-    copy.set(bytes.subarray(offset, offset + count * 8));
-    return new Float64Array(copy.buffer);
-  }
-  const values = new Float64Array(count);
-  for (let i = 0; i < count; i++) values[i] = bytes.readDoubleLE(offset + i * 8);
-  return values;
-}
-
 /** Checks the fixed header and lengths; returns the values offset or why the value is corrupt. */
 function checkLayout(bytes: Buffer): number | string {
   if (bytes.length < F64_HEADER_BYTES) return `truncated: ${bytes.length} bytes, header needs ${F64_HEADER_BYTES}`;
@@ -129,7 +108,9 @@ export function decodeF64(bytes: Buffer): DecodeResult {
   if (typeof valuesOffset === 'string') return corrupt('f64', valuesOffset);
   const count = bytes.readUInt32LE(8);
   const blockEnd = F64_HEADER_BYTES + bytes.readUInt32LE(12);
-  const nameSet = lookupNames(bytes.subarray(F64_HEADER_BYTES, blockEnd), count);
+  const nameSet = lookupNames(bytes, F64_HEADER_BYTES, blockEnd, count);
   if (typeof nameSet === 'string') return corrupt('f64', nameSet);
-  return { ok: true, format: 'f64', features: nameSet.build(readValues(bytes, valuesOffset, count)) };
+  // A view of the caller's bytes, dropped on return: the object holds numbers, not the bytes.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { ok: true, format: 'f64', features: nameSet.build(view, valuesOffset) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { featureFactory, loopFeatureFactory, MAX_COMPILED_NAMES } from '../../../src/cache/codecs/f64-factory.js';
+import { featureFactory, loopFeatureFactory, MAX_COMPILED_NAMES, type FeatureFactory } from '../../../src/cache/codecs/f64-factory.js';
 import type { Features } from '../../../src/cache/codecs/index.js';
 import { alpha158Names, anyDouble, expectSameFeatures, f64Name, SPECIAL_VALUES } from './codec-helpers.js';
 
@@ -27,8 +27,15 @@ const HOSTILE_NAMES = [
   '',
 ];
 
-function build(factory: (values: Float64Array) => Features, names: readonly string[]): Features {
-  return factory(Float64Array.from(names, (_, i) => i + 0.5));
+/** `values` as little-endian doubles `offset` bytes into a DataView, as in a pooled reply. */
+function run(factory: FeatureFactory, values: readonly number[], offset = 3): Features {
+  const bytes = Buffer.alloc(offset + values.length * 8, 0xaa);
+  values.forEach((value, i) => bytes.writeDoubleLE(value, offset + i * 8));
+  return factory(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
+}
+
+function build(factory: FeatureFactory, names: readonly string[]): Features {
+  return run(factory, names.map((_, i) => i + 0.5));
 }
 
 /** Own property descriptors of every key, in key order, for comparing two objects exactly. */
@@ -53,17 +60,20 @@ describe('f64 object factory', () => {
     expect(Object.prototype).not.toHaveProperty('7');
   });
 
-  it('carries every special value exactly (Object.is), -0 and NaN included', () => {
+  it('carries every special value exactly (Object.is), -0 and NaN included, at every alignment', () => {
     const names = Object.keys(SPECIAL_VALUES);
-    const features = featureFactory(names)(Float64Array.from(names, (n) => SPECIAL_VALUES[n] as number));
-    expectSameFeatures(features, SPECIAL_VALUES);
+    const values = names.map((n) => SPECIAL_VALUES[n] as number);
+    for (let offset = 0; offset < 8; offset++) {
+      expectSameFeatures(run(featureFactory(names), values, offset), SPECIAL_VALUES);
+      expectSameFeatures(run(loopFeatureFactory(names), values, offset), SPECIAL_VALUES);
+    }
   });
 
   it('gives each call a fresh object', () => {
     const names = alpha158Names();
     const factory = featureFactory(names);
-    const a = factory(new Float64Array(names.length).fill(1));
-    const b = factory(new Float64Array(names.length).fill(2));
+    const a = run(factory, names.map(() => 1));
+    const b = run(factory, names.map(() => 2));
     expect(a).not.toBe(b);
     expect(a.KMID).toBe(1);
     expect(b.KMID).toBe(2);
@@ -92,9 +102,9 @@ describe('f64 object factory', () => {
   it('property: compiled and loop factories build the same object for any names and values', () => {
     fc.assert(
       fc.property(fc.uniqueArray(f64Name, { maxLength: 20 }), fc.array(anyDouble, { minLength: 20, maxLength: 20 }), (names, values) => {
-        const input = Float64Array.from(values.slice(0, names.length));
-        const compiled = featureFactory(names)(input);
-        const looped = loopFeatureFactory(names)(input);
+        const input = values.slice(0, names.length);
+        const compiled = run(featureFactory(names), input);
+        const looped = run(loopFeatureFactory(names), input);
         expect(Object.getPrototypeOf(compiled)).toBe(Object.prototype);
         expect(Object.keys(compiled)).toEqual(Object.keys(looped));
         expectSameFeatures(compiled, looped);
