@@ -13,6 +13,7 @@ import type { InitOf } from './event-input.js';
 import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
 import { PublishBuffer } from './publish-buffer.js';
+import { isRetryablePublishError } from './publish-failure.js';
 import type { PublishBufferOptions } from './publish-buffer.js';
 import type { SignalEvent } from './signal-event.js';
 
@@ -33,8 +34,12 @@ export interface EventStreamSink {
 /** Options of {@link EventPublisher}. */
 export interface EventPublisherOptions {
   /**
-   * Keep events that fail to publish and replay them, in order, when the client is ready
-   * again. `true` uses the defaults. @default undefined (no buffer: failed events are lost)
+   * Keep events that fail to publish for a connection-level reason (connection lost or not
+   * ready, client closed, timeout) and replay them, in order, when the client is ready again.
+   * An event Redis refuses (`RedisCommandError`, e.g. NOPERM) is never buffered: it is logged,
+   * counted in `stats().rejected` and dropped. A timed-out PUBLISH may have reached Redis, so a
+   * replay can deliver it twice (subscribers can dedupe by `eventId`). `true` uses the defaults.
+   * @default undefined (no buffer: failed events are lost)
    */
   buffer?: PublishBufferOptions | boolean;
   /** Receives warnings (outages, stream failures) and errors (buffer file problems). @default silent */
@@ -50,8 +55,10 @@ export interface EventPublisherOptions {
 export interface PublisherStats {
   /** Events published by `publish` calls (replays are counted in `replayed`). */
   published: number;
-  /** PUBLISH attempts that failed, live or replayed. */
+  /** PUBLISH attempts that failed, live or replayed (rejections included). */
   failed: number;
+  /** Events Redis refused with an error reply (e.g. NOPERM), live or replayed: dropped, never buffered. */
+  rejected: number;
   /** Events waiting in the buffer now. */
   buffered: number;
   /** Events dropped because the buffer was full (oldest first). */
@@ -100,6 +107,7 @@ export class EventPublisher {
   #outage = false;
   #published = 0;
   #failed = 0;
+  #rejected = 0;
   #replayed = 0;
   #streamFailed = 0;
 
@@ -181,6 +189,10 @@ export class EventPublisher {
 
   #publishFailed(err: unknown, channel: Channel, wire: string): null {
     this.#failed += 1;
+    if (!isRetryablePublishError(err)) {
+      this.#noteRejected(err, channel);
+      return null;
+    }
     this.#noteFailure(err, channel);
     this.#buffer?.push({ channel, wire });
     return null;
@@ -202,7 +214,8 @@ export class EventPublisher {
   }
 
   /**
-   * Replays buffered events now, oldest first, one at a time, stopping at the first failure.
+   * Replays buffered events now, oldest first, one at a time, stopping at the first
+   * connection-level failure (an event Redis refuses is dropped and counted in `rejected`).
    * Resolves how many this replay published; joins a replay already running. Never rejects.
    */
   flush(): Promise<number> {
@@ -220,8 +233,14 @@ export class EventPublisher {
         await this.#client.publish(entry.channel, entry.wire);
       } catch (err) {
         this.#failed += 1;
-        this.#noteFailure(err, entry.channel);
-        break;
+        if (isRetryablePublishError(err)) {
+          this.#noteFailure(err, entry.channel);
+          break;
+        }
+        // Final: it would block every later event forever.
+        this.#noteRejected(err, entry.channel);
+        if (buffer.peek() === entry) buffer.shift();
+        continue;
       }
       // A full buffer may have dropped the head while it was in flight: never shift another entry.
       if (buffer.peek() === entry) buffer.shift();
@@ -241,6 +260,11 @@ export class EventPublisher {
     this.#log.warn({ err: errorMessage(err), channel, buffering: this.#buffer !== undefined }, 'publish failed');
   }
 
+  #noteRejected(err: unknown, channel: Channel): void {
+    this.#rejected += 1;
+    this.#log.warn({ err: errorMessage(err), channel }, 'publish rejected by Redis; event dropped');
+  }
+
   #noteSuccess(): void {
     if (!this.#outage) return;
     this.#outage = false;
@@ -252,6 +276,7 @@ export class EventPublisher {
     return {
       published: this.#published,
       failed: this.#failed,
+      rejected: this.#rejected,
       buffered: this.#buffer?.size ?? 0,
       dropped: this.#buffer?.dropped ?? 0,
       replayed: this.#replayed,

@@ -46,7 +46,7 @@ describe('EventPublisher buffer: order, bound, replay', () => {
     expect(await publisher.publish('signals.generated', signal(5))).toBe(1);
     expect(client.signalNumbers()).toEqual([1, 2, 3, 4, 5]);
     // Only the first event reached Redis and failed; the next ones queued behind it without an attempt.
-    expect(publisher.stats()).toEqual({ published: 1, failed: 1, buffered: 0, dropped: 0, replayed: 4, streamFailed: 0 });
+    expect(publisher.stats()).toEqual({ published: 1, failed: 1, rejected: 0, buffered: 0, dropped: 0, replayed: 4, streamFailed: 0 });
     expect(client.attempts).toBe(6);
   });
 

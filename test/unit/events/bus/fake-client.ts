@@ -3,16 +3,23 @@ import { EventEmitter } from 'node:events';
 import { RedisUnavailableError } from '../../../../src/errors.js';
 import type { PublisherClient } from '../../../../src/events/publisher.js';
 
-/** Records every successful PUBLISH; fails while down, or after `failAfter` more successes. */
+/**
+ * Records every successful PUBLISH; fails with a scripted error (`failWith`), while down, or after
+ * `failAfter` more successes.
+ */
 export class FakePublishClient extends EventEmitter<{ ready: [] }> implements PublisherClient {
   isReady = true;
   readonly sent: Array<{ channel: string; message: string }> = [];
   attempts = 0;
   /** When set, this many more publishes succeed, then they fail (the client stays "ready"). */
   failAfter: number | undefined;
+  /** Errors the next publishes reject with, one each, before anything else is considered. */
+  readonly failWith: Error[] = [];
 
   publish(channel: string, message: string): Promise<number> {
     this.attempts += 1;
+    const scripted = this.failWith.shift();
+    if (scripted) return Promise.reject(scripted);
     if (!this.isReady || this.failAfter === 0) return Promise.reject(new RedisUnavailableError('PUBLISH refused: down'));
     if (this.failAfter !== undefined) this.failAfter -= 1;
     this.sent.push({ channel, message });

@@ -79,7 +79,7 @@ describe('EventPublisher on the embedded backend', () => {
     const publisher = new EventPublisher(client);
     await client.close();
     expect(await publisher.publish('signals.generated', signal(1))).toBeNull();
-    expect(publisher.stats()).toEqual({ published: 0, failed: 1, buffered: 0, dropped: 0, replayed: 0, streamFailed: 0 });
+    expect(publisher.stats()).toEqual({ published: 0, failed: 1, rejected: 0, buffered: 0, dropped: 0, replayed: 0, streamFailed: 0 });
     await client.connect();
     expect(await publisher.flush()).toBe(0);
   });
