@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { isChannel } from '../events/channels.js';
 import type { Channel } from '../events/channels.js';
 import type { Logger } from '../logger.js';
+import { PENDING_SCAN_LIMIT } from './claimer.js';
 import type { ConsumerErrorHandler, DeliveryHandler } from './delivery.js';
 
 /** Options of {@link EventStream}. */
@@ -28,7 +29,10 @@ export interface ConsumeOptions<C extends Channel = Channel> {
   consumer: string;
   /** Called once per delivery, sequentially in stream order. Resolve to acknowledge, throw to retry. */
   handler: DeliveryHandler<C>;
-  /** Most entries read per stream per batch (`COUNT`). @default 100 */
+  /**
+   * Most entries read or claimed per stream per batch (`COUNT`), at most 10 000 (the most pending
+   * entries a claim looks up delivery counts for). @default 100
+   */
   batchSize?: number;
   /** How long a read waits for new entries (`BLOCK`); also bounds how late a retry claim runs. @default 5000 */
   blockMs?: number;
@@ -82,9 +86,12 @@ function configError(option: string, message: string): ConfigError {
   return new ConfigError(`Option ${option} ${message}`, { context: { option } });
 }
 
-function positiveInt(value: number | undefined, fallback: number, option: string): number {
+function positiveInt(value: number | undefined, fallback: number, option: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw configError(option, `must be an integer >= 1, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? '>= 1' : `from 1 to ${max}`;
+    throw configError(option, `must be an integer ${range}, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -117,7 +124,7 @@ export function resolveConsumeOptions<C extends Channel>(options: ConsumeOptions
     group: name(options.group, 'group'),
     consumer: name(options.consumer, 'consumer'),
     handler: options.handler,
-    batchSize: positiveInt(options.batchSize, STREAM_DEFAULTS.batchSize, 'batchSize'),
+    batchSize: positiveInt(options.batchSize, STREAM_DEFAULTS.batchSize, 'batchSize', PENDING_SCAN_LIMIT),
     blockMs: positiveInt(options.blockMs, STREAM_DEFAULTS.blockMs, 'blockMs'),
     claimIdleMs: positiveInt(options.claimIdleMs, STREAM_DEFAULTS.claimIdleMs, 'claimIdleMs'),
     maxDeliveries: positiveInt(options.maxDeliveries, STREAM_DEFAULTS.maxDeliveries, 'maxDeliveries'),

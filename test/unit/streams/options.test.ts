@@ -26,9 +26,14 @@ describe('consume options', () => {
     expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxLen: 100_000 });
   });
 
+  it('accepts batchSize up to 10 000, the most pending entries a claim looks up', () => {
+    expect(resolveConsumeOptions({ ...base, batchSize: 10_000 }).batchSize).toBe(10_000);
+  });
+
   it.each([
     ['batchSize', { batchSize: 0 }],
     ['batchSize', { batchSize: 1.5 }],
+    ['batchSize', { batchSize: 10_001 }],
     ['blockMs', { blockMs: 0 }],
     ['claimIdleMs', { claimIdleMs: -1 }],
     ['maxDeliveries', { maxDeliveries: Number.NaN }],
