@@ -8,6 +8,7 @@
  */
 import type { StreamBatch } from '../client/backend.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { backoffDelay } from '../client/resilience.js';
 import { RedisCommandError } from '../errors.js';
 import type { Channel } from '../events/channels.js';
 import type { Logger } from '../logger.js';
@@ -130,7 +131,7 @@ export class Consumer<C extends Channel = Channel> {
         if (this.#stopping) break;
         if (error instanceof RedisCommandError && error.message.includes('NOGROUP')) this.#groupsReady = false;
         this.#report(error, this.#groupsReady ? 'read' : 'setup');
-        await this.#sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2));
+        await this.#sleep(backoffDelay(failures, BACKOFF_BASE_MS, BACKOFF_MAX_MS));
         failures += 1;
       }
     }
