@@ -1,7 +1,7 @@
 /**
  * A consumer-group reader of event streams with at-least-once delivery: fresh entries are read
- * with a blocking `XREADGROUP` on a dedicated connection, handled sequentially in stream order
- * and acknowledged per batch with one `XACK` per stream (see {@link Acker}); during a backlog the
+ * with a blocking `XREADGROUP` on a dedicated connection, handled one at a time (in stream order
+ * on first delivery; retried and claimed entries come after, out of order) and acknowledged per batch with one `XACK` per stream (see {@link Acker}); during a backlog the
  * next batch is read ahead while one is handled; failed entries stay pending and are
  * claimed again after `claimIdleMs` (by this or another consumer), then dead-lettered after
  * `maxDeliveries`. Redis errors never escape: the consumer logs, reports and backs off.

@@ -13,7 +13,12 @@ import type { ConsumerErrorHandler, DeliveryHandler } from './delivery.js';
 export interface EventStreamOptions {
   /** Prefix of every stream key: `stream:signals.generated`, `stream:dlq:signals.generated`. @default 'stream:' */
   keyPrefix?: string;
-  /** Approximate cap on entries per stream (`XADD ... MAXLEN ~ n`), dead-letter streams included. @default 100_000 */
+  /**
+   * Approximate cap on entries per stream (`XADD ... MAXLEN ~ n`), dead-letter streams included.
+   * Trimming does not wait for consumers: after a long outage, entries no group has read yet are
+   * dropped once more than `maxLen` newer ones arrive (claims log the trimmed ids at warn). Size it
+   * for the longest outage you must survive at peak append rate. @default 100_000
+   */
   maxLen?: number;
   /** Where the stream and its consumers log. @default silent */
   logger?: Logger;
@@ -27,7 +32,12 @@ export interface ConsumeOptions<C extends Channel = Channel> {
   group: string;
   /** This consumer's name within the group; unique per running process. */
   consumer: string;
-  /** Called once per delivery, sequentially in stream order. Resolve to acknowledge, throw to retry. */
+  /**
+   * Called once per delivery, one at a time. Resolve to acknowledge, throw to retry. Entries come in
+   * stream order on first delivery; retried and claimed entries come after, out of order, and a
+   * delivery may repeat, so make handlers idempotent and order-tolerant. A handler that never
+   * settles keeps {@link Consumer.stop} from resolving.
+   */
   handler: DeliveryHandler<C>;
   /**
    * Most entries read or claimed per stream per batch (`COUNT`), at most 10 000 (the most pending

@@ -1,6 +1,6 @@
 /**
  * Processing of one batch of entries by a consumer: decode each entry, call the handler
- * sequentially in stream order, and decide its fate: acknowledge (handled), leave pending for a
+ * sequentially in the batch's order, and decide its fate: acknowledge (handled), leave pending for a
  * retry (handler failed), or dead-letter (invalid entry, or failed `maxDeliveries` times).
  */
 import type { RedisClient } from '../client/redis-client.js';
