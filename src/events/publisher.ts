@@ -12,6 +12,7 @@ import { assertEventForChannel, eventForChannel } from './event-input.js';
 import type { InitOf } from './event-input.js';
 import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
+import { InFlight } from './in-flight.js';
 import { PublishBuffer } from './publish-buffer.js';
 import { isRetryablePublishError } from './publish-failure.js';
 import type { PublishBufferOptions } from './publish-buffer.js';
@@ -98,8 +99,11 @@ export class EventPublisher {
   readonly #onPublished = (receivers: number): number => {
     this.#published += 1;
     this.#noteSuccess();
+    this.#inFlight.end();
     return receivers;
   };
+  /** Live PUBLISHes and stream appends not settled yet; `close()` waits for them. */
+  readonly #inFlight = new InFlight();
   /** True from the start of a replay to the synchronous step that ends it. */
   #replaying = false;
   #draining: Promise<number> = Promise.resolve(0);
@@ -184,7 +188,13 @@ export class EventPublisher {
     } catch (err) {
       return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
-    return reply.then(this.#onPublished, (err: unknown) => this.#publishFailed(err, channel, wire));
+    this.#inFlight.begin();
+    return reply.then(this.#onPublished, (err: unknown) => {
+      // Buffer first: close() persists once the last send settled.
+      const result = this.#publishFailed(err, channel, wire);
+      this.#inFlight.end();
+      return result;
+    });
   }
 
   #publishFailed(err: unknown, channel: Channel, wire: string): null {
@@ -205,11 +215,14 @@ export class EventPublisher {
   }
 
   async #appendToStream(stream: EventStreamSink, event: AnyEvent): Promise<void> {
+    this.#inFlight.begin();
     try {
       await stream.append(event);
     } catch (err) {
       this.#streamFailed += 1;
       this.#log.warn({ err: errorMessage(err), channel: event.channel, eventId: event.eventId }, 'stream append failed');
+    } finally {
+      this.#inFlight.end();
     }
   }
 
@@ -285,12 +298,14 @@ export class EventPublisher {
   }
 
   /**
-   * Stops replaying, detaches from the client (which stays open: you own it) and, with a
-   * `persistPath`, resolves once the buffer is on disk. Later publishes reject. Idempotent.
+   * Refuses later publishes, stops replaying, detaches from the client (which stays open: you
+   * own it), waits for the publishes and stream appends already in flight (a failed one is
+   * buffered) and, with a `persistPath`, resolves once the buffer is on disk. Idempotent.
    */
   async close(): Promise<void> {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
+    await this.#inFlight.idle();
     await this.#draining;
     await this.#buffer?.persisted();
   }

@@ -3,6 +3,13 @@ import { EventEmitter } from 'node:events';
 import { RedisUnavailableError } from '../../../../src/errors.js';
 import type { PublisherClient } from '../../../../src/events/publisher.js';
 
+/** A publish kept pending by {@link FakePublishClient.holdNext}. */
+export interface HeldPublish {
+  readonly promise: Promise<number>;
+  resolve(receivers: number): void;
+  reject(err: Error): void;
+}
+
 /**
  * Records every successful PUBLISH; fails with a scripted error (`failWith`), while down, or after
  * `failAfter` more successes.
@@ -15,9 +22,25 @@ export class FakePublishClient extends EventEmitter<{ ready: [] }> implements Pu
   failAfter: number | undefined;
   /** Errors the next publishes reject with, one each, before anything else is considered. */
   readonly failWith: Error[] = [];
+  readonly #held: HeldPublish[] = [];
+
+  /** Makes the next publish stay pending until the returned handle settles it. */
+  holdNext(): HeldPublish {
+    let resolve!: (receivers: number) => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<number>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const handle = { promise, resolve, reject };
+    this.#held.push(handle);
+    return handle;
+  }
 
   publish(channel: string, message: string): Promise<number> {
     this.attempts += 1;
+    const held = this.#held.shift();
+    if (held) return held.promise;
     const scripted = this.failWith.shift();
     if (scripted) return Promise.reject(scripted);
     if (!this.isReady || this.failAfter === 0) return Promise.reject(new RedisUnavailableError('PUBLISH refused: down'));
