@@ -34,3 +34,43 @@ export function isRetryablePublishError(err: unknown): boolean {
     err instanceof RedisClosedError
   );
 }
+
+/**
+ * Internal: delays of the retry a publisher schedules when events stay buffered while the
+ * client is ready (a timeout on a slow server: no `ready` event will come to replay them).
+ * Doubles from `baseDelayMs` after each failed replay, up to `maxDelayMs`.
+ */
+export const PUBLISH_RETRY = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5000 });
+
+/** Internal: one pending, unref'd retry at a time, with capped exponential backoff. */
+export class RetryTimer {
+  readonly #run: () => void;
+  #timer: NodeJS.Timeout | undefined;
+  #delay: number = PUBLISH_RETRY.baseDelayMs;
+
+  constructor(run: () => void) {
+    this.#run = run;
+  }
+
+  /** Schedules a run after the current delay (no-op when one is pending), then doubles the delay. */
+  schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#run();
+    }, this.#delay);
+    this.#timer.unref();
+    this.#delay = Math.min(this.#delay * 2, PUBLISH_RETRY.maxDelayMs);
+  }
+
+  /** Back to the base delay (after a replay emptied the buffer). */
+  reset(): void {
+    this.#delay = PUBLISH_RETRY.baseDelayMs;
+  }
+
+  /** Cancels a pending run. */
+  cancel(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

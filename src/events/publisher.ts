@@ -14,7 +14,7 @@ import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
 import { InFlight } from './in-flight.js';
 import { PublishBuffer } from './publish-buffer.js';
-import { isRetryablePublishError } from './publish-failure.js';
+import { RetryTimer, isRetryablePublishError } from './publish-failure.js';
 import type { PublishBufferOptions } from './publish-buffer.js';
 import type { SignalEvent } from './signal-event.js';
 
@@ -78,7 +78,9 @@ export interface PublisherStats {
  * Ordering with a buffer: while the buffer holds events, new events are appended behind them
  * (their call resolves `null`: not published yet) and a replay is started if the client is
  * ready, so no event overtakes a buffered one. Replays run one PUBLISH at a time, oldest first,
- * start on every client `ready` and stop at the first failure. Events already in flight when a
+ * start on every client `ready` and stop at the first failure. Events left in the buffer while the
+ * client stays ready (a timed-out PUBLISH on a slow server) are retried by an unref'd timer with
+ * capped exponential backoff, so they never wait for traffic that may not come. Events already in flight when a
  * failure happens join the buffer in the order their failures are reported.
  *
  * The persisted buffer (`buffer.persistPath`) is read synchronously by the constructor.
@@ -95,6 +97,8 @@ export class EventPublisher {
   readonly #buffer: PublishBuffer | undefined;
   readonly #stream: EventStreamSink | undefined;
   readonly #onReady = (): void => void this.flush();
+  /** Replays a buffer left behind while the client stays ready (no `ready` event will come). */
+  readonly #retry = new RetryTimer(this.#onReady);
   /** Counts a live publish that Redis acknowledged; one function for every call, not a closure each. */
   readonly #onPublished = (receivers: number): number => {
     this.#published += 1;
@@ -204,8 +208,15 @@ export class EventPublisher {
       return null;
     }
     this.#noteFailure(err, channel);
-    this.#buffer?.push({ channel, wire });
+    if (!this.#buffer) return null;
+    this.#buffer.push({ channel, wire });
+    this.#retryLater();
     return null;
+  }
+
+  /** Schedules a replay when the client is ready; when it is not, its `ready` event replays. */
+  #retryLater(): void {
+    if (!this.#closed && this.#client.isReady) this.#retry.schedule();
   }
 
   #enqueue(channel: Channel, wire: string): null {
@@ -263,6 +274,8 @@ export class EventPublisher {
     }
     // Reset in the same synchronous step as the last check, so a publish never sees a finished drain.
     this.#replaying = false;
+    if (count > 0) this.#retry.reset();
+    if (buffer.size > 0) this.#retryLater();
     if (count > 0) this.#log.info({ replayed: count, remaining: buffer.size }, 'replayed buffered events');
     return count;
   }
@@ -304,6 +317,7 @@ export class EventPublisher {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#retry.cancel();
     this.#client.off('ready', this.#onReady);
     await this.#inFlight.idle();
     await this.#draining;
