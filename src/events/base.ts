@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
 import type { SyncSchema } from '../validation.js';
 import { timestampToDate } from './formats.js';
-import { generatesEnvelope, initToWireInput, payloadFieldKeys } from './init.js';
+import { generatesEnvelope, initToWireInput, ownValue, payloadFieldKeys } from './init.js';
 import type { EventInit, FieldKey, WireEventBase } from './init.js';
 
 /** Everything the shared code needs to know about one event class. */
@@ -93,9 +93,8 @@ export abstract class BaseEvent<W extends WireEventBase> {
     else {
       // Re-checking the timestamp and UUID the SDK has just generated was a fifth of the cost of
       // building an event; whatever the caller gave is checked by the full schema either way.
-      const source = init as Readonly<Record<string, unknown>>;
-      const timestamp = source['timestamp'];
-      const eventId = source['eventId'];
+      const timestamp = ownValue(init, 'timestamp');
+      const eventId = ownValue(init, 'eventId');
       const schema = generatesEnvelope(timestamp, eventId) ? spec.generatedEnvelopeSchema : spec.schema;
       wire = parseOrThrow(spec.name, schema, initToWireInput(spec.eventType, spec.fields, init, timestamp, eventId));
     }

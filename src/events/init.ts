@@ -76,11 +76,19 @@ export function generatesEnvelope(timestamp: unknown, eventId: unknown): boolean
 }
 
 /**
+ * `source[key]` when it is an own property of `source`, else `undefined`: a property inherited
+ * from a polluted `Object.prototype` never reaches the wire.
+ */
+export function ownValue(source: object, key: string): unknown {
+  return Object.hasOwn(source, key) ? (source as Readonly<Record<string, unknown>>)[key] : undefined;
+}
+
+/**
  * Builds the wire object for `init` (not yet validated): envelope defaults filled in, payload
  * fields renamed to snake_case, keys in wire order with `event_id` last. Only known keys are read
- * from `init`, each once, so stray or hostile keys never reach the output; `timestamp` and
- * `eventId` are passed in as the caller already read them (so a getter cannot answer one value to
- * {@link generatesEnvelope} and another here).
+ * from `init`, each once and only as own properties, so stray, inherited or hostile keys never
+ * reach the output; `timestamp` and `eventId` are passed in as the caller already read them (so a
+ * getter cannot answer one value to {@link generatesEnvelope} and another here).
  */
 export function initToWireInput(
   eventType: string,
@@ -89,12 +97,11 @@ export function initToWireInput(
   timestamp: unknown,
   eventId: unknown,
 ): Record<string, unknown> {
-  const source = init as Readonly<Record<string, unknown>>;
   const wire: Record<string, unknown> = {
-    event_type: source['eventType'] ?? eventType,
+    event_type: ownValue(init, 'eventType') ?? eventType,
     timestamp: timestampInput(timestamp),
   };
-  for (const field of fields) wire[field.wire] = source[field.init];
+  for (const field of fields) wire[field.wire] = ownValue(init, field.init);
   wire['event_id'] = eventId ?? randomUUID();
   return wire;
 }
