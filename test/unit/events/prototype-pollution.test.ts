@@ -17,7 +17,7 @@ describe('init objects: only own properties reach the wire', () => {
     const init = { symbols: ['AAPL'], numSignals: 1, asOfDate: '2025-01-17' };
     const error = withPolluted('strategyId', 'polluted', () => {
       try {
-        new SignalEvent(init as ConstructorParameters<typeof SignalEvent>[0]);
+        new SignalEvent(init as unknown as ConstructorParameters<typeof SignalEvent>[0]);
       } catch (err) {
         return err;
       }
