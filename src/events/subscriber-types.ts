@@ -48,7 +48,7 @@ export interface EventSubscriberOptions {
 }
 
 /** Options of `EventSubscriber.stream()`. */
-export interface EventStreamOptions {
+export interface SubscriberStreamOptions {
   /** Most events waiting to be read; when full, the oldest is dropped. @default the subscriber's `queueSize` */
   maxQueue?: number;
 }

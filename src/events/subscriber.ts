@@ -14,7 +14,7 @@ import { parseEvent, parseEventForChannel } from './parse.js';
 import { SUBSCRIBER_DEFAULTS } from './subscriber-types.js';
 import type {
   EventHandler,
-  EventStreamOptions,
+  SubscriberStreamOptions,
   EventSubscriberOptions,
   HandlerErrorHandler,
   InvalidMessageHandler,
@@ -118,7 +118,7 @@ export class EventSubscriber {
    * @example
    * for await (const order of await subscriber.stream('orders.executed')) handle(order);
    */
-  async stream<C extends Channel>(channel: C, options: EventStreamOptions = {}): Promise<EventIterator<EventOf<C>>> {
+  async stream<C extends Channel>(channel: C, options: SubscriberStreamOptions = {}): Promise<EventIterator<EventOf<C>>> {
     const maxQueue = checkQueueSize(options.maxQueue ?? this.#queueSize, 'maxQueue');
     const queue = new BoundedQueue<EventOf<C>>(maxQueue, () => (this.#stats.dropped += 1));
     const unsubscribe = await this.on(channel, (event) => queue.push(event));

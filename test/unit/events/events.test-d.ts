@@ -15,6 +15,8 @@ import type {
   SignalEventWire,
 } from '../../../src/events/schemas.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
+import type { EventSubscriber } from '../../../src/events/subscriber.js';
+import type * as SubscriberTypes from '../../../src/events/subscriber-types.js';
 
 describe('inferred wire types', () => {
   it('come from the schemas, snake_case, event_id optional', () => {
@@ -87,5 +89,14 @@ describe('channels', () => {
     expectTypeOf(parseEventForChannel(CHANNELS.ORDERS, '')).toEqualTypeOf<OrderEvent>();
     // @ts-expect-error not a channel
     parseEventForChannel('trades.settled', '');
+  });
+});
+
+describe('subscriber stream options', () => {
+  it('are SubscriberStreamOptions (the streams module owns the name EventStreamOptions)', () => {
+    expectTypeOf<Parameters<EventSubscriber['stream']>[1]>().toEqualTypeOf<SubscriberTypes.SubscriberStreamOptions | undefined>();
+    expectTypeOf<SubscriberTypes.SubscriberStreamOptions>().toEqualTypeOf<{ maxQueue?: number }>();
+    // @ts-expect-error the old name is gone
+    expectTypeOf<SubscriberTypes.EventStreamOptions>().toBeObject();
   });
 });
