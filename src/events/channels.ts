@@ -10,7 +10,7 @@ import type { SignalEvent } from './signal-event.js';
  * The channels of the platform's event bus.
  *
  * @example
- * await subscriber.subscribe(CHANNELS.SIGNALS, (event) => console.log(event.symbols));
+ * await subscriber.on(CHANNELS.SIGNALS, (event) => console.log(event.symbols));
  */
 export const CHANNELS = {
   SIGNALS: 'signals.generated',
