@@ -46,8 +46,11 @@ export interface EventPublisherOptions {
   /** Receives warnings (outages, stream failures) and errors (buffer file problems). @default silent */
   logger?: Logger;
   /**
-   * Also append every published event here (failures are logged and counted in
-   * `stats().streamFailed`, never retried). @default undefined
+   * Also append every published event here. The append is independent of the PUBLISH: it runs
+   * even when the PUBLISH fails or is buffered, and a failed append is only logged and counted in
+   * `stats().streamFailed`. It is not buffered, not retried and does not change what `publish`
+   * resolves. When the durable copy must not be lost, watch `streamFailed` or call
+   * `EventStream.append` yourself and handle its rejection. @default undefined
    */
   stream?: EventStreamSink;
 }
