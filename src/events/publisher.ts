@@ -15,63 +15,10 @@ import type { PositionEvent } from './position-event.js';
 import { InFlight } from './in-flight.js';
 import { PublishBuffer } from './publish-buffer.js';
 import { RetryTimer, isRetryablePublishError } from './publish-failure.js';
-import type { PublishBufferOptions } from './publish-buffer.js';
+import type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 import type { SignalEvent } from './signal-event.js';
 
-/** The slice of `RedisClient` a publisher uses; a `RedisClient` satisfies it. */
-export interface PublisherClient {
-  publish(channel: string, message: string): Promise<number>;
-  readonly isReady: boolean;
-  on(event: 'ready', listener: () => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
-}
-
-/** A durable sink every published event is also appended to (an `EventStream` fits). */
-export interface EventStreamSink {
-  /** Appends the event; resolves its stream entry id. */
-  append(event: AnyEvent): Promise<string>;
-}
-
-/** Options of {@link EventPublisher}. */
-export interface EventPublisherOptions {
-  /**
-   * Keep events that fail to publish for a connection-level reason (connection lost or not
-   * ready, client closed, timeout) and replay them, in order, when the client is ready again.
-   * An event Redis refuses (`RedisCommandError`, e.g. NOPERM) is never buffered: it is logged,
-   * counted in `stats().rejected` and dropped. A timed-out PUBLISH may have reached Redis, so a
-   * replay can deliver it twice (subscribers can dedupe by `eventId`). `true` uses the defaults.
-   * @default undefined (no buffer: failed events are lost)
-   */
-  buffer?: PublishBufferOptions | boolean;
-  /** Receives warnings (outages, stream failures) and errors (buffer file problems). @default silent */
-  logger?: Logger;
-  /**
-   * Also append every published event here. The append is independent of the PUBLISH: it runs
-   * even when the PUBLISH fails or is buffered, and a failed append is only logged and counted in
-   * `stats().streamFailed`. It is not buffered, not retried and does not change what `publish`
-   * resolves. When the durable copy must not be lost, watch `streamFailed` or call
-   * `EventStream.append` yourself and handle its rejection. @default undefined
-   */
-  stream?: EventStreamSink;
-}
-
-/** Counters of an {@link EventPublisher} since it was created. */
-export interface PublisherStats {
-  /** Events published by `publish` calls (replays are counted in `replayed`). */
-  published: number;
-  /** PUBLISH attempts that failed, live or replayed (rejections included). */
-  failed: number;
-  /** Events Redis refused with an error reply (e.g. NOPERM), live or replayed: dropped, never buffered. */
-  rejected: number;
-  /** Events waiting in the buffer now. */
-  buffered: number;
-  /** Events dropped because the buffer was full (oldest first). */
-  dropped: number;
-  /** Buffered events published by a replay. */
-  replayed: number;
-  /** Stream appends that failed. */
-  streamFailed: number;
-}
+export type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 
 /**
  * Publishes typed events. Every event is checked before anything is sent: it must be an
