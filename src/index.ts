@@ -71,7 +71,11 @@ export { PositionEvent } from './events/position-event.js';
 export { parseEvent, parseEventForChannel } from './events/parse.js';
 export { EventPublisher } from './events/publisher.js';
 export type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './events/publisher.js';
+export { PUBLISH_BUFFER_DEFAULTS } from './events/publish-buffer.js';
+export type { PublishBufferOptions } from './events/publish-buffer.js';
 export { EventSubscriber } from './events/subscriber.js';
+export { SUBSCRIBER_DEFAULTS } from './events/subscriber-types.js';
+export type { EventIterator } from './events/bounded-queue.js';
 export type {
   EventHandler,
   EventSubscriberOptions,
@@ -81,11 +85,13 @@ export type {
   InvalidMessageHandler,
   MessageMeta,
   SubscriberStats,
+  SubscriberStreamOptions,
   Unsubscribe,
 } from './events/subscriber-types.js';
-export { Consumer, EventStream, STREAM_DEFAULTS } from './streams/index.js';
+export { EventStream, STREAM_DEFAULTS } from './streams/index.js';
 export type {
   ChannelDelivery,
+  Consumer,
   ConsumeOptions,
   ConsumerErrorHandler,
   ConsumerErrorStage,

@@ -1,3 +1,4 @@
+import { errorMessage } from '../config.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { componentLogger, type Logger } from '../logger.js';
@@ -177,7 +178,7 @@ export class FeatureCache {
   #readFailed(err: unknown, reads: number): null {
     this.#counters.errors++;
     this.#counters.misses += reads;
-    this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'feature read failed; treating as a miss');
+    this.#log.warn({ err: errorMessage(err) }, 'feature read failed; treating as a miss');
     return null;
   }
 
@@ -256,7 +257,7 @@ export class FeatureCache {
       return true;
     } catch (err) {
       this.#counters.errors++;
-      this.#log.warn({ err: err instanceof Error ? err.message : String(err), count: writes.length }, 'feature write failed');
+      this.#log.warn({ err: errorMessage(err), count: writes.length }, 'feature write failed');
       return false;
     } finally {
       this.#forget(writes);
@@ -281,7 +282,7 @@ export class FeatureCache {
       return (await this.#client.del(key)) > 0;
     } catch (err) {
       this.#counters.errors++;
-      this.#log.warn({ err: err instanceof Error ? err.message : String(err), key }, 'invalidate failed');
+      this.#log.warn({ err: errorMessage(err), key }, 'invalidate failed');
       return false;
     } finally {
       this.#local?.delete(key);
@@ -326,7 +327,7 @@ export class FeatureCache {
       if (batch.length > 0) await flush();
     } catch (err) {
       this.#counters.errors++;
-      this.#log.warn({ err: err instanceof Error ? err.message : String(err), pattern, deleted }, 'bulk invalidation failed');
+      this.#log.warn({ err: errorMessage(err), pattern, deleted }, 'bulk invalidation failed');
     }
     return deleted;
   }
@@ -410,7 +411,7 @@ export class FeatureCache {
       };
     } catch (err) {
       this.#counters.errors++;
-      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'INFO failed');
+      this.#log.warn({ err: errorMessage(err) }, 'INFO failed');
       return null;
     }
   }

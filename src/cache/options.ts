@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { integerOption } from '../config.js';
 import type { Logger } from '../logger.js';
 import { getCodec } from './codecs/index.js';
 import type { CodecName, FeatureCodec } from './codecs/index.js';
@@ -55,13 +55,7 @@ export interface ResolvedCacheOptions {
 }
 
 function integer(value: number | undefined, fallback: number, name: string, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`FeatureCache option ${name} must be an integer >= ${min}, got ${String(value)}`, {
-      context: { option: name },
-    });
-  }
-  return value;
+  return integerOption(value, fallback, name, { min });
 }
 
 /** Applies defaults and validates; throws {@link ConfigError} naming the option. */

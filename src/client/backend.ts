@@ -62,7 +62,7 @@ export type MessageListener = (message: string, channel: string, pattern?: strin
 export interface DuplicateOptions {
   /** Idle time after which the connection is considered dead; blocking reads need more. */
   socketTimeoutMs?: number;
-  /** Whether to PING idle connections (off for subscriber connections). */
+  /** Whether to PING idle connections (with `socketTimeoutMs`, how half-open links are found). @default true */
   ping?: boolean;
   /**
    * Makes this a tracking connection: the server reports every change to a key under `prefix`

@@ -1,4 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { integerOption } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -130,13 +131,7 @@ export interface ResolvedClientOptions {
 const MAX_TIMER_MS = 2_147_483_647;
 
 function positiveInt(value: number | undefined, fallback: number, name: string, min = 1, max = MAX_TIMER_MS): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`Option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`, {
-      context: { option: name },
-    });
-  }
-  return value;
+  return integerOption(value, fallback, name, { min, max });
 }
 
 function parseUrl(url: string): Partial<ResolvedClientOptions> {

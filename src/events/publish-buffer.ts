@@ -4,6 +4,7 @@
  * File writes are coalesced: a burst of changes in one tick produces one write, and changes made
  * while a write runs produce exactly one more.
  */
+import { integerOption } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { formatBufferFile, moveAside, readBufferFile, writeBufferFileAtomic } from './buffer-file.js';
@@ -43,9 +44,7 @@ export class PublishBuffer {
    */
   constructor(options: PublishBufferOptions, logger: Logger) {
     const maxSize = options.maxSize ?? PUBLISH_BUFFER_DEFAULTS.maxSize;
-    if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
-      throw new ConfigError(`buffer.maxSize must be a positive integer; got ${String(maxSize)}`);
-    }
+    integerOption(maxSize, maxSize, 'buffer.maxSize');
     if (options.persistPath !== undefined && (typeof options.persistPath !== 'string' || options.persistPath === '')) {
       throw new ConfigError('buffer.persistPath must be a non-empty path');
     }

@@ -3,6 +3,7 @@
  * contract (receiver count, or `null` when Redis failed), an optional outage buffer replayed in
  * order when the client is ready again, and an optional durable stream fed by the same call.
  */
+import { errorMessage } from '../config.js';
 import { RedisClosedError } from '../errors.js';
 import { componentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
@@ -283,6 +284,3 @@ function firstOfPair<T>(pair: readonly [T, unknown]): T {
   return pair[0];
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

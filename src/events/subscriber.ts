@@ -2,6 +2,7 @@
  * `EventSubscriber`: typed consumption of platform events over a dedicated pub/sub connection,
  * with invalid messages and handler failures reported instead of stopping delivery.
  */
+import { integerOption } from '../config.js';
 import { ConfigError, RedisClosedError, ValidationError } from '../errors.js';
 import { componentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
@@ -31,8 +32,7 @@ interface Subscription {
 }
 
 function checkQueueSize(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer; got ${String(value)}`);
-  return value;
+  return integerOption(value, value, name);
 }
 
 /**

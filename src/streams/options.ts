@@ -2,6 +2,7 @@
  * Options of {@link EventStream} and of its consumers, with their defaults in one place, resolved
  * and validated once: a bad option throws a {@link ConfigError} naming it, before anything is sent.
  */
+import { integerOption } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { isChannel } from '../events/channels.js';
 import type { Channel } from '../events/channels.js';
@@ -97,12 +98,7 @@ function configError(option: string, message: string): ConfigError {
 }
 
 function positiveInt(value: number | undefined, fallback: number, option: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? '>= 1' : `from 1 to ${max}`;
-    throw configError(option, `must be an integer ${range}, got ${String(value)}`);
-  }
-  return value;
+  return integerOption(value, fallback, option, { min: 1, max });
 }
 
 function name(value: unknown, option: string): string {

@@ -1,0 +1,29 @@
+import { ConfigError } from './errors.js';
+
+/** Inclusive bounds of an integer option. */
+export interface IntegerBounds {
+  /** @default 1 */
+  min?: number;
+  /** @default Number.MAX_SAFE_INTEGER */
+  max?: number;
+}
+
+/**
+ * Validates one integer option, shared by every component's option resolution: `fallback` when
+ * the value is `undefined`, the value when it is a safe integer within the bounds, otherwise a
+ * {@link ConfigError} naming the option (`context.option`) and the allowed range.
+ */
+export function integerOption(value: number | undefined, fallback: number, name: string, bounds: IntegerBounds = {}): number {
+  if (value === undefined) return fallback;
+  const { min = 1, max = Number.MAX_SAFE_INTEGER } = bounds;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`Option ${name} must be an integer ${range}, got ${String(value)}`, { context: { option: name } });
+  }
+  return value;
+}
+
+/** A readable message of anything thrown, for logs and dead letters. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
