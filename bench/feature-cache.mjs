@@ -11,7 +11,10 @@
  * - Local-tier hit vs raw GET + JSON.parse: >= 20x faster.
  *
  * Env: BENCH_ITERATIONS (small cases, per case, default 20000), BENCH_BIG_ITERATIONS
- * (500-symbol cases, default 1000), BENCH_ROUNDS (default 10), BENCH_WARMUP (default 1000).
+ * (500-symbol cases, default 1000), BENCH_ROUNDS (default 10), BENCH_WARMUP (default 1000),
+ * BENCH_RAW_COMMAND_TIMEOUT (the raw client's node-redis `commandOptions.timeout` in ms, 0 = none;
+ * unset = node-redis's default of 5000 ms, which arms one AbortSignal timer per command, while the
+ * SDK's own connections turn it off and enforce their own deadlines).
  * Prints a Markdown section for bench/RESULTS.md with `--markdown`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -42,7 +45,8 @@ const replaced = Object.keys(full).filter((k) => !Number.isFinite(full[k]));
 
 const server = await startServer();
 const sdk = await RedisClient.connect({ url: server.url });
-const raw = createClient({ url: server.url });
+const rawTimeout = process.env.BENCH_RAW_COMMAND_TIMEOUT;
+const raw = createClient(rawTimeout === undefined ? { url: server.url } : { url: server.url, commandOptions: { timeout: Number(rawTimeout) } });
 raw.on('error', () => undefined);
 await raw.connect();
 const rawBuffers = raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
@@ -91,6 +95,7 @@ try {
   const m = describeMachine();
   process.stdout.write(`feature-cache: 158 features; non-finite ${replaced.join(', ')} replaced by 0 for the JSON cases\n`);
   process.stdout.write(`${iterations} iterations per small case, ${bigIterations} per 500-symbol case, ${rounds} rounds, ${warmup} warm-up\n`);
+  process.stdout.write(`raw client command timeout: ${rawTimeout === undefined ? 'node-redis default (5000 ms)' : `${rawTimeout} ms`}\n`);
   process.stdout.write(`node ${m.node}; ${m.redis.split(' sha')[0]}; ${m.cpu}; ${m.cores} cores\n\n`);
 
   const smallCases = Object.entries(small).flatMap(([op, f]) => [
