@@ -11,13 +11,16 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      thresholds: { lines: 80, functions: 80, branches: 70, statements: 80 },
+      // Measured 95.5 / 92.2 / 95.5 / 97.0 (statements / branches / functions / lines) when set.
+      thresholds: { lines: 90, functions: 90, branches: 85, statements: 90 },
     },
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          // Unit files first, then integration: fault tests never share the cores with unit workers.
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'examples/**/test/**/*.unit.test.ts'],
           // Type-level tests only; whole-project type errors are `npm run typecheck`'s job.
           typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'], ignoreSourceErrors: true },
@@ -27,6 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts', 'examples/**/test/**/*.int.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 60_000,
