@@ -6,7 +6,7 @@
  * (which Python writes for non-finite floats and `JSON.parse` rejects) goes through the exact
  * scanner of `python-json-scanner.ts`.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { pythonFloatRepr, pythonStringLiteral } from './python-repr.js';
 import { scanPythonJsonObject } from './python-json-scanner.js';
 import { corrupt } from './types.js';
@@ -122,8 +122,12 @@ export function decodePythonJsonText(text: string): DecodeResult {
 /**
  * Decodes a JSON value held in bytes. The bytes must be valid UTF-8 (Python's `json.loads`
  * rejects anything else too); invalid sequences are reported instead of being replaced.
+ *
+ * Python writes pure ASCII (`ensure_ascii=True`), and for ASCII bytes Latin-1 decoding gives the
+ * same text as UTF-8 decoding at about half the cost, so that case skips the UTF-8 decoder.
  */
 export function decodePythonJsonBytes(bytes: Buffer): DecodeResult {
+  if (isAscii(bytes)) return decodePythonJsonText(bytes.toString('latin1'));
   if (!isUtf8(bytes)) return corrupt('json', 'not valid UTF-8');
   return decodePythonJsonText(bytes.toString('utf8'));
 }
