@@ -206,7 +206,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     } catch (err) {
       this.#backend.destroy();
       this.#setStatus('closed');
-      const cause = toSdkError(err, 'connect', 'connect');
+      const cause = toSdkError(err, 'connect', 'connect', Boolean(this.#options.tls));
       throw new RedisConnectionError(`Could not connect to ${this.#endpoint}: ${cause.message}`, {
         cause: err,
         context: { endpoint: this.#endpoint, connectTimeoutMs: ms },
