@@ -11,6 +11,7 @@ import type {
   StreamBatch,
   StreamEntry,
 } from './backend.js';
+import { toFields } from './node-redis/replies.js';
 
 /** The slice of an ioredis(-mock) instance the embedded adapter calls. */
 export interface IoredisLike {
@@ -50,12 +51,6 @@ export interface EmbeddedHub {
 function unsupported(command: string): Promise<never> {
   // Reply-shaped, so RedisClient maps it to a RedisCommandError like a real server's refusal.
   return Promise.reject(new Error(`ERR ${command} is not supported by the embedded in-memory backend; use a real Redis server`));
-}
-
-function toFields(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i] as string] = pairs[i + 1] as string;
-  return out;
 }
 
 /**

@@ -12,7 +12,7 @@ import type {
   StreamBatch,
   StreamEntry,
 } from '../backend.js';
-import { isCluster, type NodeRedisClientLike, type NodeRedisCommands, type NodeRedisTarget } from './commands.js';
+import { isCluster, type NodeRedisCommands, type NodeRedisTarget } from './commands.js';
 import { trackingClientOptions } from './tracking.js';
 import { asNullableBuffer, asNullableString, asString, toAutoClaim, toPending, toStreamBatches, toStreamEntries } from './replies.js';
 
@@ -239,6 +239,3 @@ export class NodeRedisBackend implements Backend {
     return this.#client.xLen(key);
   }
 }
-
-/** A standalone node-redis client, typed for the adapter. */
-export type { NodeRedisClientLike };

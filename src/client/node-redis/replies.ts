@@ -18,8 +18,8 @@ export function asNullableBuffer(value: unknown): Buffer | null {
   return Buffer.isBuffer(value) ? value : Buffer.from(asString(value), 'utf8');
 }
 
-/** RESP2 gives field/value objects; RESP3 with maps may give `Map`s. */
-function toFields(message: unknown): Record<string, string> {
+/** Stream entry fields from any reply shape: flat `[field, value, ...]` arrays, objects, or (RESP3) `Map`s. */
+export function toFields(message: unknown): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (message instanceof Map) {
     for (const [k, v] of message) out[asString(k)] = asString(v);
