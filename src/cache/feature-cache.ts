@@ -2,7 +2,7 @@ import { errorMessage } from '../config.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { componentLogger, type Logger } from '../logger.js';
-import { byteLength, decodeFeatures, type Features } from './codecs/index.js';
+import { byteLength, decodeStored, F64Reader, type Features } from './codecs/index.js';
 import { datePattern, featureKey, symbolPattern, validateDate, validateSymbol } from './keys.js';
 import { LocalTier } from './local-tier.js';
 import { resolveCacheOptions, type FeatureCacheOptions, type ResolvedCacheOptions } from './options.js';
@@ -120,7 +120,7 @@ export class FeatureCache {
     } catch (err) {
       return this.#readFailed(err, 1);
     }
-    return this.#accept(key, raw, ticket);
+    return this.#accept(key, raw, ticket, undefined);
   }
 
   /**
@@ -147,7 +147,8 @@ export class FeatureCache {
         this.#readFailed(err, keys.length);
         return result;
       }
-      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[i] ?? null, undefined));
+      const reader = new F64Reader();
+      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[i] ?? null, undefined, reader));
       return result;
     }
     const toFetch: number[] = [];
@@ -168,9 +169,10 @@ export class FeatureCache {
       this.#readFailed(err, toFetch.length);
       return result;
     }
+    const reader = new F64Reader();
     for (let j = 0; j < toFetch.length; j++) {
       const i = toFetch[j] as number;
-      result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[j] ?? null, ticket));
+      result.set(symbols[i] as string, this.#accept(keys[i] as string, raws[j] ?? null, ticket, reader));
     }
     return result;
   }
@@ -182,25 +184,25 @@ export class FeatureCache {
     return null;
   }
 
-  #accept(key: string, raw: Buffer | null, ticket: ReturnType<LocalTier['ticket']> | undefined): Features | null {
+  #accept(key: string, raw: Buffer | null, ticket: ReturnType<LocalTier['ticket']> | undefined, reader: F64Reader | undefined): Features | null {
     if (raw === null) {
       this.#counters.misses++;
       return null;
     }
-    const decoded = decodeFeatures(raw);
-    if (!decoded.ok) {
+    const decoded = decodeStored(raw, reader);
+    if (typeof decoded === 'string') {
       this.#counters.corrupt++;
       this.#counters.misses++;
-      this.#log.warn({ key, reason: decoded.reason }, 'corrupt feature entry deleted');
+      this.#log.warn({ key, reason: decoded }, 'corrupt feature entry deleted');
       this.#client.del(key).catch(() => undefined);
       return null;
     }
     this.#counters.hits++;
     const local = this.#local;
-    if (local === undefined) return decoded.features;
+    if (local === undefined) return decoded;
     // With a local tier every vector read is frozen, whether or not this one enters the tier, so
     // callers see one rule rather than one that depends on tracking being live at that moment.
-    const features = Object.freeze(decoded.features);
+    const features = Object.freeze(decoded);
     if (ticket) local.fill(key, features, ticket);
     return features;
   }

@@ -51,9 +51,14 @@ export const F64_VERSION = 1;
 /** Byte length of the fixed header that precedes the names block. */
 export const F64_HEADER_BYTES = 16;
 
-/** Rounds up to the next multiple of 8. */
+/** Rounds up to the next multiple of 8 (exact for any length a Buffer can have). */
 function align8(n: number): number {
-  return (n + 7) & ~7;
+  return Math.ceil(n / 8) * 8;
+}
+
+/** The u32 little-endian at `at`; the caller has checked that four bytes are there. */
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x100_0000;
 }
 
 /** Whether `bytes` starts with the f64 magic. */
@@ -85,32 +90,52 @@ export function encodeF64(features: Features): Buffer {
   return out;
 }
 
-/** Checks the fixed header and lengths; returns the values offset or why the value is corrupt. */
-function checkLayout(bytes: Buffer): number | string {
-  if (bytes.length < F64_HEADER_BYTES) return `truncated: ${bytes.length} bytes, header needs ${F64_HEADER_BYTES}`;
-  if (!hasF64Magic(bytes)) return 'missing the f64 magic';
+/**
+ * Reads the values of many f64 values that may share one `ArrayBuffer` (the replies of one
+ * `MGET` are slices of a few socket chunks): one `DataView` per distinct buffer instead of one
+ * per value. Keep one for a batch and drop it afterwards, since it holds the buffer it saw last.
+ */
+export class F64Reader {
+  #buffer: ArrayBufferLike | undefined;
+  #view: DataView | undefined;
+
+  /** A view of the whole ArrayBuffer under `bytes` (offsets are `bytes.byteOffset`-based). */
+  view(bytes: Uint8Array): DataView {
+    if (bytes.buffer !== this.#buffer || this.#view === undefined) {
+      this.#buffer = bytes.buffer;
+      this.#view = new DataView(bytes.buffer);
+    }
+    return this.#view;
+  }
+}
+
+/**
+ * Why an f64 value is corrupt, as a string, or the decoded vector. Checks the whole layout: the
+ * magic, the version, zero flags, reserved and padding bytes, the exact length and the names.
+ * The values are read where they lie: no copy of the bytes, no intermediate objects.
+ */
+export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | string {
+  const length = bytes.length;
+  if (length < F64_HEADER_BYTES) return `truncated: ${length} bytes, header needs ${F64_HEADER_BYTES}`;
+  if (bytes[0] !== 0x00 || bytes[1] !== 0x46 || bytes[2] !== 0x36 || bytes[3] !== 0x34) return 'missing the f64 magic';
   if (bytes[4] !== F64_VERSION) return `unsupported f64 version ${bytes[4]}`;
   if (bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) return 'non-zero flags or reserved bytes';
-  const count = bytes.readUInt32LE(8);
-  const blockBytes = bytes.readUInt32LE(12);
-  const valuesOffset = align8(F64_HEADER_BYTES + blockBytes);
+  const count = u32(bytes, 8);
+  const blockEnd = F64_HEADER_BYTES + u32(bytes, 12);
+  const valuesOffset = align8(blockEnd);
   const expected = valuesOffset + count * 8;
-  if (bytes.length !== expected) return `length ${bytes.length} bytes, header implies ${expected}`;
-  for (let i = F64_HEADER_BYTES + blockBytes; i < valuesOffset; i++) {
+  if (length !== expected) return `length ${length} bytes, header implies ${expected}`;
+  for (let i = blockEnd; i < valuesOffset; i++) {
     if (bytes[i] !== 0) return 'non-zero padding';
   }
-  return valuesOffset;
+  const nameSet = lookupNames(bytes, F64_HEADER_BYTES, blockEnd, count);
+  if (typeof nameSet === 'string') return nameSet;
+  const view = reader === undefined ? new DataView(bytes.buffer) : reader.view(bytes);
+  return nameSet.build(view, bytes.byteOffset + valuesOffset);
 }
 
 /** Decodes an f64 value; any deviation from the layout is reported as corrupt. */
 export function decodeF64(bytes: Buffer): DecodeResult {
-  const valuesOffset = checkLayout(bytes);
-  if (typeof valuesOffset === 'string') return corrupt('f64', valuesOffset);
-  const count = bytes.readUInt32LE(8);
-  const blockEnd = F64_HEADER_BYTES + bytes.readUInt32LE(12);
-  const nameSet = lookupNames(bytes, F64_HEADER_BYTES, blockEnd, count);
-  if (typeof nameSet === 'string') return corrupt('f64', nameSet);
-  // A view of the caller's bytes, dropped on return: the object holds numbers, not the bytes.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { ok: true, format: 'f64', features: nameSet.build(view, valuesOffset) };
+  const decoded = decodeF64Value(bytes);
+  return typeof decoded === 'string' ? corrupt('f64', decoded) : { ok: true, format: 'f64', features: decoded };
 }

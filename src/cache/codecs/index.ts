@@ -7,13 +7,14 @@
  * read as the other.
  */
 import { ConfigError } from '../../errors.js';
-import { decodeF64, encodeF64 } from './f64.js';
+import { decodeF64, decodeF64Value, encodeF64, type F64Reader } from './f64.js';
 import { decodePythonJsonBytes, decodePythonJsonText, encodePythonJson } from './python-json.js';
 import { CODEC_NAMES, corrupt } from './types.js';
 import type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
 
 export type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
 export { CODEC_NAMES } from './types.js';
+export { F64Reader } from './f64.js';
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -49,6 +50,18 @@ export function decodeFeatures(raw: string | Uint8Array): DecodeResult {
   }
   const bytes = toBuffer(raw);
   return bytes[0] === 0 ? decodeF64(bytes) : decodePythonJsonBytes(bytes);
+}
+
+/**
+ * Decodes stored bytes of either format, like {@link decodeFeatures}, for a batch: f64 values
+ * share `reader`'s view of their buffer and nothing but the vector is allocated.
+ *
+ * @returns the vector, or why the value is corrupt.
+ */
+export function decodeStored(bytes: Buffer, reader?: F64Reader): Features | string {
+  if (bytes[0] === 0) return decodeF64Value(bytes, reader);
+  const decoded = decodePythonJsonBytes(bytes);
+  return decoded.ok ? decoded.features : decoded.reason;
 }
 
 /** The Python-compatible JSON codec. `decode` accepts either format. */

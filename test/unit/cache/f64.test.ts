@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cachedNameSetCount, NAME_SET_CACHE_SIZE } from '../../../src/cache/codecs/f64-names.js';
-import { decodeF64, encodeF64, F64_HEADER_BYTES } from '../../../src/cache/codecs/f64.js';
+import { decodeF64, decodeF64Value, encodeF64, F64_HEADER_BYTES, F64Reader } from '../../../src/cache/codecs/f64.js';
 import { decodeFeatures } from '../../../src/cache/codecs/index.js';
 import { ValidationError } from '../../../src/errors.js';
 import {
@@ -82,6 +82,29 @@ describe('f64 codec: round trips', () => {
     const features = decoded(decodeFeatures(bytes));
     bytes.fill(0xff, bytes.length - 16);
     expectSameFeatures(features, { a: 1, b: 2 });
+  });
+
+  it('a shared reader decodes values that lie side by side in one buffer, and values from other buffers', () => {
+    const a = encodeF64(SPECIAL_VALUES);
+    const b = encodeF64({ KMID: 1.5, KLOW2: -0 });
+    // Like the replies of one MGET: slices of one socket chunk at unaligned offsets.
+    const chunk = Buffer.alloc(3 + a.length + 5 + b.length, 0xaa);
+    a.copy(chunk, 3);
+    b.copy(chunk, 3 + a.length + 5);
+    const first = chunk.subarray(3, 3 + a.length);
+    const second = chunk.subarray(3 + a.length + 5);
+    const elsewhere = atOffset(b, 1);
+    const reader = new F64Reader();
+    for (const [bytes, expected] of [
+      [first, SPECIAL_VALUES],
+      [second, { KMID: 1.5, KLOW2: -0 }],
+      [elsewhere, { KMID: 1.5, KLOW2: -0 }],
+      [first, SPECIAL_VALUES],
+    ] as const) {
+      const value = decodeF64Value(bytes, reader);
+      if (typeof value === 'string') throw new Error(value);
+      expectSameFeatures(value, expected);
+    }
   });
 
   it('supports an empty name and a single feature', () => {
