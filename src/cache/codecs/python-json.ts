@@ -9,6 +9,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { pythonFloatRepr, pythonStringLiteral } from './python-repr.js';
 import { scanPythonJsonObject } from './python-json-scanner.js';
+import { decodeByTemplate, learnTemplate } from './python-json-template.js';
 import { corrupt } from './types.js';
 import type { DecodeResult, Features } from './types.js';
 import { validateFeatures } from './validate.js';
@@ -95,16 +96,10 @@ function decodeExactly(text: string): DecodeResult {
 }
 
 /**
- * Decodes JSON text the way Python's `json.loads` would, and accepts it only if it is one flat
- * object of numbers. `NaN`, `Infinity` and `-Infinity` decode to the matching doubles, `-0.0`
- * to `-0`, `5e-324` to the smallest subnormal. The result is a plain object whose keys are own
- * data properties (a `"__proto__"` key never touches any prototype).
- *
- * The usual value (finite numbers only) costs one colon scan and one `JSON.parse`; anything else
- * (non-finite tokens, colons in keys, corrupt text) takes the exact path, which gives the same
- * features for every valid value and says why an invalid one is rejected.
+ * The general path: one colon scan and one `JSON.parse` for finite numbers, the exact path for
+ * anything else.
  */
-export function decodePythonJsonText(text: string): DecodeResult {
+function decodeGeneral(text: string): DecodeResult {
   if (valuesLookNumeric(text)) {
     let parsed: unknown;
     try {
@@ -117,6 +112,25 @@ export function decodePythonJsonText(text: string): DecodeResult {
     }
   }
   return decodeExactly(text);
+}
+
+/**
+ * Decodes JSON text the way Python's `json.loads` would, and accepts it only if it is one flat
+ * object of numbers. `NaN`, `Infinity` and `-Infinity` decode to the matching doubles, `-0.0`
+ * to `-0`, `5e-324` to the smallest subnormal. The result is a plain object whose keys are own
+ * data properties (a `"__proto__"` key never touches any prototype).
+ *
+ * The usual value (the same names as the value decoded before, as Python writes them) takes the
+ * template path of `python-json-template.ts`; any other text costs one colon scan and one
+ * `JSON.parse`, or takes the exact path (non-finite tokens, colons in keys, corrupt text), which
+ * gives the same features for every valid value and says why an invalid one is rejected.
+ */
+export function decodePythonJsonText(text: string): DecodeResult {
+  const known = decodeByTemplate(text);
+  if (known !== undefined) return { ok: true, format: 'json', features: known };
+  const result = decodeGeneral(text);
+  if (result.ok) learnTemplate(result.features);
+  return result;
 }
 
 /**
