@@ -8,6 +8,11 @@
  *   non-finite values replaced by 0 (both sides read the same bytes).
  * - f64 codec `getMany` of 500 vs raw MGET + JSON.parse of the same vectors as JSON: >= 4x faster;
  *   vs raw MGET of the same f64 bytes with no decoding at all: SDK/raw <= 1.5.
+ * - Also measured, same rounds: `getMatrix` of the same 500 (rows of one Float64Array) against
+ *   the undecoded MGET (<= 1.5), and the floor of any `Record<string, number>` result: the raw
+ *   MGET plus building the 500 plain objects with a constructor generated for the 158 names,
+ *   reading the doubles in place and checking nothing. No decoder that returns such objects can
+ *   beat that floor, so it shows how much of the getMany ratio is the result type itself.
  * - Local-tier hit vs raw GET + JSON.parse: >= 20x faster.
  *
  * Env: BENCH_ITERATIONS (small cases, per case, default 20000), BENCH_BIG_ITERATIONS
@@ -78,16 +83,28 @@ try {
     'getMany(50)': { sdk: () => jsonCache.getMany(symbols.slice(0, 50), DATE), raw: async () => parseAll(await raw.mGet(jsonKeys.slice(0, 50))) },
     'local hit': { sdk: () => localCache.get('S0', DATE), raw: async () => JSON.parse(await raw.get(jsonKeys[0])) },
   };
+  const names = Object.keys(full);
+  const valuesOffset = Math.ceil((16 + Buffer.byteLength(names.join('\n'))) / 8) * 8;
+  // The floor's object builder: one `this[name] = view.getFloat64(...)` per name, no checks.
+  const Plain = new Function('d', 'o', names.map((n, i) => `this[${JSON.stringify(n)}] = d.getFloat64(o + ${i * 8}, true);`).join('\n'));
+  Plain.prototype = Object.prototype;
+  const plainObjects = (values) =>
+    values.map((b) => new Plain(new DataView(b.buffer, b.byteOffset, b.length), valuesOffset));
   const big = {
     sdk: () => f64Cache.getMany(symbols, DATE),
+    matrix: () => f64Cache.getMatrix(symbols, DATE),
     json: async () => parseAll(await raw.mGet(jsonKeys)),
     bytes: () => rawBuffers.mGet(f64Keys),
+    objects: async () => plainObjects(await rawBuffers.mGet(f64Keys)),
   };
 
   check('get', (await small.get.sdk()).KMID === finite.KMID && (await small.get.raw()).KMID === finite.KMID);
   check('getMany(50)', (await small['getMany(50)'].sdk()).size === 50);
   check('getMany(500) f64', Number.isNaN((await big.sdk()).get('S499').CORR60));
   check('raw bytes', (await big.bytes()).every((b) => Buffer.isBuffer(b) && b[0] === 0));
+  const matrix = await big.matrix();
+  check('getMatrix(500) f64', matrix.found.every(Boolean) && Number.isNaN(matrix.row('S499')[names.indexOf('CORR60')]) && matrix.row('S0')[0] === full[names[0]]);
+  check('floor objects', Object.is((await big.objects())[499].KMID, full.KMID));
   localCache.resetStats();
   await small['local hit'].sdk();
   check('local hit', localCache.stats().localHits === 1);
@@ -120,10 +137,14 @@ try {
     row(`json ${op}`, a, b, op === 'get' ? 'GET+JSON.parse' : 'MGET+JSON.parse', `sdk/raw ${r.toFixed(3)}`, '<= 1.10', r <= 1.1);
   }
   const f = s(bigSamples, 'big|sdk');
+  const mx = s(bigSamples, 'big|matrix');
   const j = s(bigSamples, 'big|json');
   const n = s(bigSamples, 'big|bytes');
+  const o = s(bigSamples, 'big|objects');
   row('f64 getMany(500)', f, j, 'MGET+JSON.parse', `raw/sdk ${(j.p50 / f.p50).toFixed(2)}x`, '>= 4x', j.p50 / f.p50 >= 4);
   row('f64 getMany(500)', f, n, 'MGET bytes, no decode', `sdk/raw ${(f.p50 / n.p50).toFixed(3)}`, '<= 1.5', f.p50 / n.p50 <= 1.5);
+  row('f64 getMatrix(500)', mx, n, 'MGET bytes, no decode', `sdk/raw ${(mx.p50 / n.p50).toFixed(3)}`, '<= 1.5', mx.p50 / n.p50 <= 1.5);
+  rows.push(['floor: MGET + plain objects, no checks', micros(o.p50), micros(o.p99), 'MGET bytes, no decode', micros(n.p50), micros(n.p99), `raw/raw ${(o.p50 / n.p50).toFixed(3)}`, '(info)', '']);
   const l = s(smallSamples, 'local hit|sdk');
   const lr = s(smallSamples, 'local hit|raw');
   row('local-tier hit', l, lr, 'GET+JSON.parse', `raw/sdk ${(lr.p50 / l.p50).toFixed(1)}x`, '>= 20x', lr.p50 / l.p50 >= 20);
@@ -134,6 +155,7 @@ try {
   if (markdown) {
     process.stdout.write(`\n## FeatureCache\n\n\`node bench/feature-cache.mjs\`: ${iterations} iterations per small case and ${bigIterations} per 500-symbol case in ${rounds} interleaved rounds; `);
     process.stdout.write(`158-feature vectors from the AAPL fixture (${replaced.join(', ')} set to 0 for the JSON cases, since JSON.parse rejects NaN/Infinity tokens; the f64 vectors keep them).\n`);
+    process.stdout.write('The floor row is raw node-redis plus plain objects built with no checks: the least any decoder returning `Record<string, number>` objects can cost.\n');
     process.stdout.write(`Machine: node ${m.node}; ${m.redis.split(' sha')[0]}; ${m.cpu}; ${m.cores} cores.\n\n${markdownTable(headers, rows)}\n`);
   }
 } finally {

@@ -39,6 +39,8 @@ export type { AutoClaimResult, MessageListener, PendingEntry, StreamBatch, Strea
 
 export { FeatureCache } from './cache/feature-cache.js';
 export type { ComputeMissing, FeatureEntries, WriteOptions } from './cache/feature-cache.js';
+export { FeatureMatrix } from './cache/matrix.js';
+export type { MatrixOptions } from './cache/matrix.js';
 export { FEATURE_CACHE_DEFAULTS } from './cache/options.js';
 export type { FeatureCacheOptions, LocalTierOptions } from './cache/options.js';
 export type { CacheStats, ServerStats } from './cache/stats.js';

@@ -37,7 +37,7 @@
  *     return head + np.asarray(list(features.values()), dtype='<f8').tobytes()
  * ```
  */
-import { lookupNames } from './f64-names.js';
+import { lookupNames, type NameSet } from './f64-names.js';
 import { corrupt } from './types.js';
 import type { DecodeResult, Features } from './types.js';
 import { validateFeatures } from './validate.js';
@@ -110,11 +110,13 @@ export class F64Reader {
 }
 
 /**
- * Why an f64 value is corrupt, as a string, or the decoded vector. Checks the whole layout: the
- * magic, the version, zero flags, reserved and padding bytes, the exact length and the names.
- * The values are read where they lie: no copy of the bytes, no intermediate objects.
+ * Checks an f64 value's whole layout: the magic, the version, zero flags, reserved and padding
+ * bytes, the exact length and the names block.
+ *
+ * @returns the value's parsed names (shared by every value with the same names block), or why
+ * the value is corrupt.
  */
-export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | string {
+export function inspectF64(bytes: Buffer): NameSet | string {
   const length = bytes.length;
   if (length < F64_HEADER_BYTES) return `truncated: ${length} bytes, header needs ${F64_HEADER_BYTES}`;
   if (bytes[0] !== 0x00 || bytes[1] !== 0x46 || bytes[2] !== 0x36 || bytes[3] !== 0x34) return 'missing the f64 magic';
@@ -128,10 +130,23 @@ export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | st
   for (let i = blockEnd; i < valuesOffset; i++) {
     if (bytes[i] !== 0) return 'non-zero padding';
   }
-  const nameSet = lookupNames(bytes, F64_HEADER_BYTES, blockEnd, count);
+  return lookupNames(bytes, F64_HEADER_BYTES, blockEnd, count);
+}
+
+/** Where the values of an f64 value start, relative to `bytes` (for a value {@link inspectF64} accepted). */
+export function f64ValuesOffset(bytes: Buffer): number {
+  return align8(F64_HEADER_BYTES + u32(bytes, 12));
+}
+
+/**
+ * Why an f64 value is corrupt, as a string, or the decoded vector. The values are read where
+ * they lie: no copy of the bytes, no intermediate objects.
+ */
+export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | string {
+  const nameSet = inspectF64(bytes);
   if (typeof nameSet === 'string') return nameSet;
   const view = reader === undefined ? new DataView(bytes.buffer) : reader.view(bytes);
-  return nameSet.build(view, bytes.byteOffset + valuesOffset);
+  return nameSet.build(view, bytes.byteOffset + f64ValuesOffset(bytes));
 }
 
 /** Decodes an f64 value; any deviation from the layout is reported as corrupt. */

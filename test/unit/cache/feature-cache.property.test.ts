@@ -59,4 +59,38 @@ describe('FeatureCache round trip property (embedded backend)', () => {
     );
     expect(writer.stats().corrupt + reader.stats().corrupt).toBe(0);
   });
+
+  it('getMatrix rows are exactly the vectors getMany reads, for any columns, either codec, any layout', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('json', 'f64'), fc.option(vectors, { nil: undefined })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.uniqueArray(name, { maxLength: 12 }), { nil: undefined }),
+        fc.boolean(),
+        async (rows, extraColumns, shuffle) => {
+          const prefix = `prop-mx-${run++}`;
+          const symbols = rows.map((_, i) => `S${i}`);
+          for (const [i, [codec, features]] of rows.entries()) {
+            if (features !== undefined) await new FeatureCache(client, { codec, prefix }).set(symbols[i] as string, DATE, features);
+          }
+          const cache = new FeatureCache(client, { prefix });
+          // Columns: none (the first vector's names), or names from the vectors, shuffled, plus others.
+          const seen = [...new Set(rows.flatMap(([, f]) => (f === undefined ? [] : Object.keys(f))))];
+          const asked = extraColumns === undefined ? undefined : [...new Set([...(shuffle ? [...seen].reverse() : seen).slice(0, 20), ...extraColumns])];
+          const m = await cache.getMatrix(symbols, DATE, asked === undefined ? {} : { names: asked });
+          const many = await cache.getMany(symbols, DATE);
+          const first = rows.find(([, f]) => f !== undefined)?.[1];
+          expect(m.names).toEqual(asked ?? (first === undefined ? [] : Object.keys(first)));
+          for (const [i, s] of symbols.entries()) {
+            const v = many.get(s) ?? null;
+            const complete = v !== null && m.names.every((n) => Object.hasOwn(v, n));
+            expect(m.found[i]).toBe(complete);
+            const row = m.values.subarray(i * m.columns, (i + 1) * m.columns);
+            row.forEach((value, j) => expect(Object.is(value, complete ? (v as Features)[m.names[j] as string] : NaN)).toBe(true));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -170,6 +170,24 @@ describe('FeatureCache on the embedded backend', () => {
       await other.close();
     }
   });
+
+  it.each(['json', 'f64'] as const)('%s codec: getMatrix rows, row views and feature objects, __proto__ column included', async (codec) => {
+    const cache = new FeatureCache(client, { codec });
+    const odd = JSON.parse('{"__proto__": 1.5, "toString": -0, "x": 5e-324}') as Features;
+    await cache.setMany(DATE, { A: odd, B: { x: 2, toString: 3, ['__proto__']: 4 } });
+    const m = await cache.getMatrix(['A', 'Z', 'B', 'A'], DATE);
+    expect(m.names).toEqual(['__proto__', 'toString', 'x']);
+    expect(m.found).toEqual([true, false, true, true]);
+    expect(Object.isFrozen(m.found) && Object.isFrozen(m.symbols)).toBe(true);
+    expect(Array.from(m.row('B') as Float64Array)).toEqual([4, 3, 2]);
+    expect(m.row('Z')).toBeNull();
+    expectSame(m.features('A'), odd);
+    const a = m.features('A') as Features;
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(Object.keys(a)).toEqual(['__proto__', 'toString', 'x']);
+    // A repeated symbol has a row per position; row() gives the first.
+    expect(Array.from(m.values.subarray(9, 12))).toEqual(Array.from(m.values.subarray(0, 3)));
+  });
 });
 
 describe('FeatureCache options', () => {
