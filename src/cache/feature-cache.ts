@@ -28,6 +28,9 @@ export type ComputeMissing = (symbols: string[]) => Promise<FeatureEntries> | Fe
 
 const UNLINK_BATCH = 500;
 
+/** How many symbols' keys {@link FeatureCache} keeps for the date it read last. */
+const KEY_MEMO_SIZE = 10_000;
+
 /** The TTL of one write: the per-call one, checked like a value, or the cache's. */
 function writeTtl(options: WriteOptions, fallback: number): number {
   const ttl = options.ttl;
@@ -70,6 +73,7 @@ export class FeatureCache {
   readonly #flights = new SingleFlight<Features>();
   readonly #local: LocalTier | undefined;
   readonly #tracker: RedisClient | undefined;
+  #keyMemo: { readonly date: string; readonly keys: Map<string, string> } | undefined;
 
   /** Invalid options throw a `ConfigError` here. */
   constructor(client: RedisClient, options: FeatureCacheOptions = {}) {
@@ -239,13 +243,31 @@ export class FeatureCache {
     }
   }
 
-  /** The keys of many symbols of one date; the date is checked once, then each symbol. */
+  /**
+   * The keys of many symbols of one date. A service reads the same universe for the same date
+   * over and over, so the keys of the date read last are kept by symbol (up to
+   * {@link KEY_MEMO_SIZE}): a known symbol costs one lookup instead of a check and a new string
+   * that node-redis would have to flatten again. Only checked symbols are kept.
+   */
   #keys(symbols: readonly string[], date: string): string[] {
-    validateDate(date);
+    let memo = this.#keyMemo;
+    if (memo === undefined || memo.date !== date) {
+      validateDate(date);
+      memo = this.#keyMemo = { date, keys: new Map() };
+    }
+    const known = memo.keys;
     const prefix = `${this.#options.prefix}:`;
     const suffix = `:${date}`;
     const keys = new Array<string>(symbols.length);
-    for (let i = 0; i < symbols.length; i++) keys[i] = prefix + validateSymbol(symbols[i] as string) + suffix;
+    for (let i = 0; i < symbols.length; i++) {
+      const symbol = symbols[i] as string;
+      let key = known.get(symbol);
+      if (key === undefined) {
+        key = prefix + validateSymbol(symbol) + suffix;
+        if (known.size < KEY_MEMO_SIZE) known.set(symbol, key);
+      }
+      keys[i] = key;
+    }
     return keys;
   }
 

@@ -171,6 +171,27 @@ describe('FeatureCache on the embedded backend', () => {
     }
   });
 
+  it('batch reads keep the right keys across dates and still check every new symbol', async () => {
+    const cache = new FeatureCache(client);
+    await cache.setMany('2025-01-16', { A: { v: 16 }, B: { v: 16.5 } });
+    await cache.setMany(DATE, { A: { v: 17 } });
+    for (const date of ['2025-01-16', DATE, '2025-01-16', DATE]) {
+      const got = await cache.getMany(['A', 'B'], date);
+      expect(got.get('A')).toEqual({ v: date === DATE ? 17 : 16 });
+      expect(got.get('B')).toEqual(date === DATE ? null : { v: 16.5 });
+      expect(Array.from((await cache.getMatrix(['B', 'A'], date, { names: ['v'] })).values)).toEqual(date === DATE ? [NaN, 17] : [16.5, 16]);
+    }
+    // A symbol seen before is known; an unknown bad one still throws, before anything is sent.
+    await expect(cache.getMany(['A', 'B:X'], DATE)).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(cache.getMany(['A', 7 as unknown as string], DATE)).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(cache.getMany(['A'], '2025-13-01')).rejects.toBeInstanceOf(InvalidKeyError);
+    // Many distinct symbols: keys past the memo's bound are still built and read correctly.
+    const many = Array.from({ length: 10_050 }, (_, i) => `M${i}`);
+    await cache.setMany(DATE, { M10049: { v: 1 }, M0: { v: 2 } });
+    const got = await cache.getMany(many, DATE);
+    expect([got.get('M0'), got.get('M10049'), got.get('M5')]).toEqual([{ v: 2 }, { v: 1 }, null]);
+  });
+
   it.each(['json', 'f64'] as const)('%s codec: getMatrix rows, row views and feature objects, __proto__ column included', async (codec) => {
     const cache = new FeatureCache(client, { codec });
     const odd = JSON.parse('{"__proto__": 1.5, "toString": -0, "x": 5e-324}') as Features;
