@@ -88,8 +88,15 @@ try {
   // The floor's object builder: one `this[name] = view.getFloat64(...)` per name, no checks.
   const Plain = new Function('d', 'o', names.map((n, i) => `this[${JSON.stringify(n)}] = d.getFloat64(o + ${i * 8}, true);`).join('\n'));
   Plain.prototype = Object.prototype;
-  const plainObjects = (values) =>
-    values.map((b) => new Plain(new DataView(b.buffer, b.byteOffset, b.length), valuesOffset));
+  // One DataView per reply buffer (the replies are slices of a few socket chunks), as the SDK does.
+  const plainObjects = (values) => {
+    let buffer;
+    let view;
+    return values.map((b) => {
+      if (b.buffer !== buffer) view = new DataView((buffer = b.buffer));
+      return new Plain(view, b.byteOffset + valuesOffset);
+    });
+  };
   const big = {
     sdk: () => f64Cache.getMany(symbols, DATE),
     matrix: () => f64Cache.getMatrix(symbols, DATE),

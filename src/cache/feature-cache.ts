@@ -6,7 +6,7 @@ import { byteLength, decodeStored, F64Reader, type Features } from './codecs/ind
 import { inspectF64 } from './codecs/f64.js';
 import { datePattern, featureKey, symbolPattern, validateDate, validateSymbol } from './keys.js';
 import { LocalTier } from './local-tier.js';
-import { checkColumns, MatrixBuilder, type FeatureMatrix, type MatrixOptions } from './matrix.js';
+import { checkMatrixOptions, MatrixBuilder, type FeatureMatrix, type MatrixOptions } from './matrix.js';
 import { resolveCacheOptions, type FeatureCacheOptions, type ResolvedCacheOptions } from './options.js';
 import { SingleFlight } from './single-flight.js';
 import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
@@ -183,16 +183,19 @@ export class FeatureCache {
    * read in one `MGET` round trip like {@link getMany}. The columns are `options.names`, or the
    * names of the first vector found. f64 values laid out like the columns are copied into their
    * rows as bytes, without building an object or a number per feature: the fast way to feed a
-   * model many symbols at once. Values in other layouts or in JSON are placed by name. Misses,
-   * corrupt values (counted and deleted, as in `get`) and vectors lacking a column give rows of
-   * `NaN` whose `found` is false. With a local tier, held vectors are used and fetched ones
-   * enter the tier, as with `getMany`.
+   * model many symbols at once. Values in other layouts or in JSON are placed by name.
    *
-   * @throws InvalidKeyError for a bad symbol or date, ValidationError for bad `options.names`,
-   * before anything is sent.
+   * Misses, corrupt values (counted and deleted, as in `get`) and vectors lacking a column give
+   * rows of `NaN` whose `found` is false; a vector lacking a column still counts as a hit (Redis
+   * had a valid vector) and is logged. With a local tier, the read goes through `getMany` (held
+   * vectors are used, fetched ones enter the tier) and rows are filled by name, so the byte copy
+   * and its speed apply to caches without one.
+   *
+   * @throws InvalidKeyError for a bad symbol or date, ValidationError for bad options, before
+   * anything is sent; ValidationError when the matrix would exceed the largest Buffer.
    */
   async getMatrix(symbols: readonly string[], date: string, options: MatrixOptions = {}): Promise<FeatureMatrix> {
-    const columns = options.names === undefined ? undefined : checkColumns(options.names);
+    const columns = checkMatrixOptions(options);
     const keys = this.#keys(symbols, date);
     const builder = new MatrixBuilder(symbols.length, columns);
     if (this.#local !== undefined) {

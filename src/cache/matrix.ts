@@ -6,11 +6,15 @@
  * (one `memcpy` on a little-endian host): no object per vector and no number per feature, which
  * is what makes a 500-symbol read cost little more than the MGET itself.
  */
+import { constants } from 'node:buffer';
 import { endianness } from 'node:os';
 import { ValidationError } from '../errors.js';
 import { f64ValuesOffset, F64Reader } from './codecs/f64.js';
 import type { NameSet } from './codecs/f64-names.js';
 import type { Features } from './codecs/index.js';
+
+/** The largest matrix, in bytes: what one Buffer (and so one ArrayBuffer here) can hold. */
+const MAX_MATRIX_BYTES = constants.MAX_LENGTH;
 
 /** f64 values are little-endian; on such a host their bytes are a Float64Array's bytes. */
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
@@ -90,23 +94,31 @@ export class FeatureMatrix {
 }
 
 /**
- * Checks the `names` option.
+ * Checks `getMatrix`'s options and returns the asked-for columns, if any.
  *
- * @throws ValidationError when it is not an array of distinct strings.
+ * @throws ValidationError when the options are not an object, or `names` is not an array of
+ * distinct strings.
  */
-export function checkColumns(names: unknown): readonly string[] {
+export function checkMatrixOptions(options: unknown): readonly string[] | undefined {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError('getMatrix options', [{ path: '', message: `must be an object, got ${options === null ? 'null' : typeof options}` }]);
+  }
+  const names: unknown = (options as MatrixOptions).names;
+  if (names === undefined) return undefined;
   if (!Array.isArray(names)) {
     throw new ValidationError('getMatrix options', [{ path: 'names', message: 'must be an array of feature names' }]);
   }
   const seen = new Set<string>();
   const issues: Array<{ path: string; message: string }> = [];
-  names.forEach((name: unknown, i) => {
-    if (typeof name !== 'string') issues.push({ path: `names.${i}`, message: `must be a string, got ${typeof name}` });
+  // An index loop, not forEach: a hole in a sparse array is a missing name, not one to skip.
+  for (let i = 0; i < names.length; i++) {
+    const name: unknown = names[i];
+    if (typeof name !== 'string') issues.push({ path: `names.${i}`, message: `must be a string, got ${name === null ? 'null' : typeof name}` });
     else if (seen.has(name)) issues.push({ path: `names.${i}`, message: `repeats ${JSON.stringify(name)}` });
     else seen.add(name);
-  });
+  }
   if (issues.length > 0) throw new ValidationError('getMatrix options', issues);
-  return Object.freeze([...(names as string[])]);
+  return Object.freeze([...seen]);
 }
 
 /** How one names block maps onto the columns: `null` when they are the same names in order. */
@@ -140,8 +152,13 @@ export class MatrixBuilder {
   }
 
   #columns(names: readonly string[]): void {
-    this.#names = names;
     const length = this.#rows * names.length;
+    if (length * 8 > MAX_MATRIX_BYTES) {
+      throw new ValidationError('getMatrix', [
+        { path: '', message: `${this.#rows} rows of ${names.length} columns need ${length * 8} bytes, more than the ${MAX_MATRIX_BYTES} one matrix can hold` },
+      ]);
+    }
+    this.#names = names;
     // Not zero-filled: every row is overwritten (see the class comment).
     this.#values = new Float64Array(Buffer.allocUnsafeSlow(length * 8).buffer, 0, length);
     this.#bytes = new Uint8Array(this.#values.buffer);

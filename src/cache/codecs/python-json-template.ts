@@ -13,7 +13,12 @@
  *
  * A text that differs in anything (another name or order, other whitespace, another escape, a
  * value that is not a number, anything after the object) does not match and takes the general
- * path, so this path never accepts what `json.loads` would read differently.
+ * path, so this path accepts exactly what the exact scanner accepts from such text and reads
+ * the same keys, order and values. (Like `JSON.parse`, every path reads a bare integer `-0` as
+ * `-0`, where `json.loads` makes it the integer 0; `json.dumps` never writes one for a float.)
+ *
+ * Only the template seen last is tried: name lists that alternate value by value, and share a
+ * long prefix, pay a failed match before the general path.
  */
 import { featureFactory, type FeatureFactory } from './f64-factory.js';
 import { pythonStringLiteral } from './python-repr.js';
@@ -132,16 +137,29 @@ export function decodeByTemplate(text: string): Features | undefined {
   return last === undefined ? undefined : matchTemplate(text, last);
 }
 
+/** Name lists seen once by {@link learnTemplate} and not compiled yet (bounded, then cleared). */
+const seenOnce = new Set<string>();
+const SEEN_ONCE_LIMIT = 64;
+
 /**
- * Makes the names of a vector just decoded by the general path the template tried first, so the
- * next value with those names takes the fast path. Templates are compiled once per name list.
+ * Makes the names of a vector the general path just decoded from `text` the template tried
+ * first, so the next value with those names takes the fast path. A list is learned only from
+ * text its template could match (written the way `json.dumps` writes it: the text starts with
+ * the first key and `": "`), and compiled the second time it is seen, so texts from other
+ * writers and one-off name lists cost a cheap check, not a compile.
  */
-export function learnTemplate(features: Features): void {
+export function learnTemplate(features: Features, text: string): void {
   const names = Object.keys(features);
-  if (names.length === 0) return;
+  if (names.length === 0 || !text.startsWith(`{${pythonStringLiteral(names[0] as string)}: `)) return;
   const key = JSON.stringify(names);
   let template = cache.get(key);
   if (template === undefined) {
+    if (!seenOnce.has(key)) {
+      if (seenOnce.size >= SEEN_ONCE_LIMIT) seenOnce.clear();
+      seenOnce.add(key);
+      return;
+    }
+    seenOnce.delete(key);
     if (cache.size >= TEMPLATE_CACHE_SIZE) {
       const oldest = cache.keys().next();
       if (oldest.done !== true) cache.delete(oldest.value);

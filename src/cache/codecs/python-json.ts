@@ -2,9 +2,11 @@
  * The `json` codec: feature vectors as Python's `json.dumps(dict)` writes them and
  * `json.loads` reads them, byte for byte.
  *
- * Decoding is one `JSON.parse` in the common case. Only text that contains `NaN` or `Infinity`
- * (which Python writes for non-finite floats and `JSON.parse` rejects) goes through the exact
- * scanner of `python-json-scanner.ts`.
+ * Decoding takes one of three paths: the template path (`python-json-template.ts`) for a value
+ * with the names of one decoded before, as `json.dumps` writes it; otherwise one colon scan and
+ * one `JSON.parse` when every value is a finite number; otherwise (Python's `NaN`/`Infinity`
+ * tokens, which `JSON.parse` rejects, colons in keys, corrupt text) the exact scanner of
+ * `python-json-scanner.ts`.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { pythonFloatRepr, pythonStringLiteral } from './python-repr.js';
@@ -129,7 +131,7 @@ export function decodePythonJsonText(text: string): DecodeResult {
   const known = decodeByTemplate(text);
   if (known !== undefined) return { ok: true, format: 'json', features: known };
   const result = decodeGeneral(text);
-  if (result.ok) learnTemplate(result.features);
+  if (result.ok) learnTemplate(result.features, text);
   return result;
 }
 

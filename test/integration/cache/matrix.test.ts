@@ -163,6 +163,12 @@ describe('FeatureCache.getMatrix on a dedicated server', () => {
     await expect(cache.getMatrix(['AAPL'], DATE, { names: ['x', 'x'] })).rejects.toBeInstanceOf(ValidationError);
     await expect(cache.getMatrix(['AAPL'], DATE, { names: ['x', 3 as unknown as string] })).rejects.toThrow(/names\.1/);
     await expect(cache.getMatrix(['AAPL'], DATE, { names: 'x' as unknown as string[] })).rejects.toThrow(/names/);
+    // A hole in a sparse array is a missing name, not one to skip.
+    await expect(cache.getMatrix(['AAPL'], DATE, { names: new Array<string>(2) })).rejects.toThrow(/names\.0.*names\.1|names\.1/s);
+    await expect(cache.getMatrix(['AAPL'], DATE, null as unknown as {})).rejects.toBeInstanceOf(ValidationError);
+    // More columns than one Float64Array can hold, with names given: refused before anything is sent.
+    const huge = { names: Array.from({ length: 2 ** 19 }, (_, i) => `c${i}`) };
+    await expect(cache.getMatrix(Array.from({ length: 1100 }, () => 'AAPL'), DATE, huge)).rejects.toThrow(/more than the \d+ one matrix can hold/);
     expect(callDelta(before, await commandCalls(redis.server))).toEqual({});
   });
 

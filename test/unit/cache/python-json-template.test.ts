@@ -11,9 +11,16 @@ import {
 import { alpha158Names, anyDouble, decoded, expectSameFeatures, fixtureBytes, jsonName, SPECIAL_VALUES, vectors } from './codec-helpers.js';
 import type { Features } from '../../../src/cache/codecs/index.js';
 
-/** The template path's answer for `text` after learning `names` (undefined: not taken). */
+/** Teaches the decoder `features`' name list (a list is compiled the second time it is seen). */
+function learn(features: Features): void {
+  const text = encodePythonJson(features);
+  learnTemplate(features, text);
+  learnTemplate(features, text);
+}
+
+/** The template path's answer for `text` after learning `features`' names (undefined: not taken). */
 function viaTemplate(features: Features, text: string): Features | undefined {
-  learnTemplate(features);
+  learn(features);
   return decodeByTemplate(text);
 }
 
@@ -41,13 +48,25 @@ describe('JSON decoder: template path', () => {
     expectSameFeatures(viaTemplate(expected, text) as Features, expected);
   });
 
-  it('learns from the general path: the second value with the same names takes the template', () => {
+  it('learns from the general path: a name list seen twice takes the template from then on', () => {
     const a = encodePythonJson({ p: 1.5, q: NaN });
     const b = encodePythonJson({ p: -2.25, q: 3 });
-    learnTemplate({ other: 1 });
+    learn({ other: 1 });
     expect(decodeByTemplate(a)).toBeUndefined();
     expectSameFeatures(decoded(decodePythonJsonText(a)), { p: 1.5, q: NaN });
-    expectSameFeatures(decodeByTemplate(b) as Features, { p: -2.25, q: 3 });
+    expect(decodeByTemplate(b)).toBeUndefined(); // seen once: not compiled yet
+    expectSameFeatures(decoded(decodePythonJsonText(b)), { p: -2.25, q: 3 });
+    expectSameFeatures(decodeByTemplate(a) as Features, { p: 1.5, q: NaN });
+  });
+
+  it('does not compile name lists seen once, nor learn from text a template could not match', () => {
+    learn({ settled: 1 });
+    const count = cachedTemplateCount();
+    for (let i = 0; i < 20; i++) expect(decodePythonJsonText(encodePythonJson({ [`one-off${i}`]: i })).ok).toBe(true);
+    // Compact separators (orjson, JSON.stringify): read by the general path every time, never learned.
+    for (let i = 0; i < 3; i++) expectSameFeatures(decoded(decodePythonJsonText('{"c":1,"d":2}')), { c: 1, d: 2 });
+    expect(cachedTemplateCount()).toBe(count);
+    expect(decodeByTemplate('{"settled": 2.0}')).toEqual({ settled: 2 });
   });
 
   it('keeps a "__proto__" key an own property, with Object.prototype as the prototype', () => {
@@ -129,7 +148,7 @@ describe('JSON decoder: template path', () => {
   });
 
   it('keeps at most TEMPLATE_CACHE_SIZE templates', () => {
-    for (let i = 0; i < TEMPLATE_CACHE_SIZE + 10; i++) learnTemplate({ [`k${i}`]: 1 });
+    for (let i = 0; i < TEMPLATE_CACHE_SIZE + 10; i++) learn({ [`k${i}`]: 1 });
     expect(cachedTemplateCount()).toBe(TEMPLATE_CACHE_SIZE);
   });
 });
