@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { encodeFeatures, FeatureCache, FeatureMatrix, InvalidKeyError, RedisClient, ValidationError, type Features, type Logger } from '../../../src/index.js';
+import { encodeFeatures, FeatureCache, FeatureMatrix, InvalidKeyError, RedisClient, ValidationError, type Features, type Logger, type MatrixOptions } from '../../../src/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
 import { alpha158Names, callDelta, commandCalls, fixtureBytes, plainClient, type PlainClient } from './helpers.js';
 
@@ -165,7 +165,7 @@ describe('FeatureCache.getMatrix on a dedicated server', () => {
     await expect(cache.getMatrix(['AAPL'], DATE, { names: 'x' as unknown as string[] })).rejects.toThrow(/names/);
     // A hole in a sparse array is a missing name, not one to skip.
     await expect(cache.getMatrix(['AAPL'], DATE, { names: new Array<string>(2) })).rejects.toThrow(/names\.0.*names\.1|names\.1/s);
-    await expect(cache.getMatrix(['AAPL'], DATE, null as unknown as {})).rejects.toBeInstanceOf(ValidationError);
+    await expect(cache.getMatrix(['AAPL'], DATE, null as unknown as MatrixOptions)).rejects.toBeInstanceOf(ValidationError);
     // More columns than one Float64Array can hold, with names given: refused before anything is sent.
     const huge = { names: Array.from({ length: 2 ** 19 }, (_, i) => `c${i}`) };
     await expect(cache.getMatrix(Array.from({ length: 1100 }, () => 'AAPL'), DATE, huge)).rejects.toThrow(/more than the \d+ one matrix can hold/);
