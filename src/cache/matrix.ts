@@ -87,7 +87,10 @@ export class FeatureMatrix {
     if (row === null) return null;
     const features: Features = {};
     for (let j = 0; j < this.names.length; j++) {
-      Object.defineProperty(features, this.names[j] as string, { value: row[j], writable: true, enumerable: true, configurable: true });
+      const name = this.names[j] as string;
+      // A "__proto__" column stays an own data property; it never replaces the prototype.
+      if (name === '__proto__') Object.defineProperty(features, name, { value: row[j], writable: true, enumerable: true, configurable: true });
+      else features[name] = row[j] as number;
     }
     return features;
   }
