@@ -133,17 +133,3 @@ export function symbolPattern(prefix: string, symbol: string): string {
 export function datePattern(prefix: string, date: string): string {
   return `${escapeGlob(prefix)}:*:${escapeGlob(validateDate(date))}`;
 }
-
-/**
- * Splits a key found by SCAN back into its symbol and date; `null` when the key does not have
- * the exact `{prefix}:{symbol}:{date}` shape with a valid symbol and date.
- */
-export function parseFeatureKey(prefix: string, key: string): { symbol: string; date: string } | null {
-  if (!key.startsWith(`${prefix}:`)) return null;
-  const rest = key.slice(prefix.length + 1);
-  const colon = rest.indexOf(':');
-  if (colon < 0) return null;
-  const symbol = rest.slice(0, colon);
-  const date = rest.slice(colon + 1);
-  return SYMBOL.test(symbol) && dateProblem(date) === undefined ? { symbol, date } : null;
-}

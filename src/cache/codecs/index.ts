@@ -21,15 +21,6 @@ function toBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
- * The format a stored value is in, from its first byte: `f64` when it starts with NUL (the
- * first byte of the f64 magic), `json` otherwise. Decoding then checks the full layout.
- */
-export function detectFormat(raw: string | Uint8Array): CodecName {
-  const first = typeof raw === 'string' ? raw.charCodeAt(0) : raw[0];
-  return first === 0 ? 'f64' : 'json';
-}
-
-/**
  * Decodes a stored feature value of either format, detected from its first byte. Never throws:
  * anything that is not a valid vector comes back as `{ ok: false, reason }`.
  *
@@ -77,11 +68,6 @@ export const f64Codec: FeatureCodec<Buffer> = Object.freeze({
   encode: encodeF64,
   decode: decodeFeatures,
 });
-
-/** Whether `name` is a supported codec name. */
-export function isCodecName(name: unknown): name is CodecName {
-  return typeof name === 'string' && (CODEC_NAMES as readonly string[]).includes(name);
-}
 
 /**
  * The codec with this name.

@@ -4,7 +4,6 @@ import {
   DEFAULT_FEATURE_PREFIX,
   escapeGlob,
   featureKey,
-  parseFeatureKey,
   symbolPattern,
   validateDate,
   validatePrefix,
@@ -91,15 +90,6 @@ describe('featureKey', () => {
   it('throws InvalidKeyError before building a key from a bad part', () => {
     keyError(() => featureKey('features', 'AA PL', '2025-01-17'));
     keyError(() => featureKey('features', 'AAPL', '2025-02-30'));
-  });
-
-  it('is undone by parseFeatureKey, which ignores keys of another shape', () => {
-    expect(parseFeatureKey('features', 'features:BRK.B:2024-02-29')).toEqual({ symbol: 'BRK.B', date: '2024-02-29' });
-    expect(parseFeatureKey('features', 'other:AAPL:2025-01-17')).toBeNull();
-    expect(parseFeatureKey('features', 'features:AAPL')).toBeNull();
-    expect(parseFeatureKey('features', 'features:AAPL:2025-02-30')).toBeNull();
-    expect(parseFeatureKey('features', 'features:AA:PL:2025-01-17')).toBeNull();
-    expect(parseFeatureKey('features', 'featuresX:AAPL:2025-01-17')).toBeNull();
   });
 });
 
