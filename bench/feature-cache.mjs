@@ -1,5 +1,6 @@
 /**
- * FeatureCache vs raw node-redis, 158-feature Alpha158 vectors from the AAPL wire fixture,
+ * FeatureCache vs raw node-redis, 158-feature Alpha158 vectors from the AAPL wire fixture
+ * (scaled slightly per symbol, so no two symbols store the same bytes),
  * sequential awaits, interleaved rounds against a throw-away redis-server. Imports the BUILT
  * package (`npx tsup` first). Cases and targets (at p50):
  *
@@ -47,6 +48,11 @@ if (!decoded.ok) throw new Error(`fixture did not decode: ${decoded.reason}`);
 const full = decoded.features;
 const finite = Object.fromEntries(Object.entries(full).map(([k, v]) => [k, Number.isFinite(v) ? v : 0]));
 const replaced = Object.keys(full).filter((k) => !Number.isFinite(full[k]));
+/**
+ * Symbol i's vector: the fixture with every finite value scaled by 1 + i * 2^-20, so each symbol
+ * stores different bytes (as real data would) while NaN and the infinities stay where they are.
+ */
+const vectorFor = (base, i) => Object.fromEntries(Object.entries(base).map(([k, v]) => [k, Number.isFinite(v) ? v * (1 + i * 2 ** -20) : v]));
 
 const server = await startServer();
 const sdk = await RedisClient.connect({ url: server.url });
@@ -71,8 +77,8 @@ function check(label, ok) {
 }
 
 try {
-  if (!(await jsonCache.setMany(DATE, symbols.map((s) => [s, finite])))) throw new Error('setMany json failed');
-  if (!(await f64Cache.setMany(DATE, symbols.map((s) => [s, full])))) throw new Error('setMany f64 failed');
+  if (!(await jsonCache.setMany(DATE, symbols.map((s, i) => [s, vectorFor(finite, i)])))) throw new Error('setMany json failed');
+  if (!(await f64Cache.setMany(DATE, symbols.map((s, i) => [s, vectorFor(full, i)])))) throw new Error('setMany f64 failed');
   for (let i = 0; i < 1000 && !localCache.localTierLive; i++) await new Promise((r) => setTimeout(r, 5));
   if (!localCache.localTierLive) throw new Error('local tier did not become live');
   await localCache.get('S0', DATE);
@@ -106,12 +112,13 @@ try {
   };
 
   check('get', (await small.get.sdk()).KMID === finite.KMID && (await small.get.raw()).KMID === finite.KMID);
-  check('getMany(50)', (await small['getMany(50)'].sdk()).size === 50);
+  const many = await small['getMany(50)'].sdk();
+  check('getMany(50)', many.size === 50 && many.get('S49').KMID === vectorFor(finite, 49).KMID);
   check('getMany(500) f64', Number.isNaN((await big.sdk()).get('S499').CORR60));
   check('raw bytes', (await big.bytes()).every((b) => Buffer.isBuffer(b) && b[0] === 0));
   const matrix = await big.matrix();
-  check('getMatrix(500) f64', matrix.found.every(Boolean) && Number.isNaN(matrix.row('S499')[names.indexOf('CORR60')]) && matrix.row('S0')[0] === full[names[0]]);
-  check('floor objects', Object.is((await big.objects())[499].KMID, full.KMID));
+  check('getMatrix(500) f64', matrix.found.every(Boolean) && Number.isNaN(matrix.row('S499')[names.indexOf('CORR60')]) && matrix.row('S0')[0] === full[names[0]] && matrix.row('S499')[0] === vectorFor(full, 499)[names[0]]);
+  check('floor objects', Object.is((await big.objects())[499].KMID, vectorFor(full, 499).KMID));
   localCache.resetStats();
   await small['local hit'].sdk();
   check('local hit', localCache.stats().localHits === 1);
