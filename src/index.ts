@@ -2,7 +2,7 @@
  * @trading-platform/redis-client: a Redis feature cache and typed event bus for trading
  * services, wire-compatible with the platform's Python services.
  */
-export { VERSION } from './version.js';
+export { VERSION } from './internal/version.js';
 
 export {
   ConfigError,
@@ -15,11 +15,11 @@ export {
   RedisTimeoutError,
   RedisUnavailableError,
   ValidationError,
-} from './errors.js';
-export type { ErrorCode, RedisSdkErrorOptions, ValidationIssue } from './errors.js';
+} from './internal/errors.js';
+export type { ErrorCode, RedisSdkErrorOptions, ValidationIssue } from './internal/errors.js';
 
-export { silentLogger } from './logger.js';
-export type { LogFn, Logger } from './logger.js';
+export { silentLogger } from './internal/logger.js';
+export type { LogFn, Logger } from './internal/logger.js';
 
 export { RedisClient } from './client/redis-client.js';
 export type { ClientStatus, RedisClientEvents, ScanOptions, SetOptions } from './client/redis-client.js';

@@ -1,7 +1,7 @@
-import { errorMessage } from '../config.js';
+import { errorMessage } from '../internal/error-text.js';
 import type { RedisClient } from '../client/redis-client.js';
-import { ConfigError, ValidationError } from '../errors.js';
-import { componentLogger, type Logger } from '../logger.js';
+import { ConfigError, ValidationError } from '../internal/errors.js';
+import { componentLogger, type Logger } from '../internal/logger.js';
 import { byteLength, decodeStored, F64Reader, type Features } from './codecs/index.js';
 import { inspectF64 } from './codecs/f64.js';
 import { datePattern, featureKey, symbolPattern, validateDate, validateSymbol } from './keys.js';

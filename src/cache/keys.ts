@@ -3,13 +3,13 @@
  * (`features:AAPL:2025-01-17` with the default prefix). Every part is validated before a key is
  * built, so an invalid symbol or date throws before anything is sent to Redis.
  */
-import { ConfigError, InvalidKeyError } from '../errors.js';
+import { isoDateProblem } from '../internal/dates.js';
+import { ConfigError, InvalidKeyError } from '../internal/errors.js';
 
 /** The key prefix Python and TypeScript services use by default. */
 export const DEFAULT_FEATURE_PREFIX = 'features';
 
 const SYMBOL = /^[A-Za-z0-9.-]{1,32}$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Characters Redis's glob matcher treats specially, plus the escape character itself. */
 const GLOB_CHARS = /[*?[\]\\]/g;
 const PREFIX_FORBIDDEN = /[*?[\]\\\s\p{Cc}]/u;
@@ -38,28 +38,6 @@ export function validateSymbol(symbol: string): string {
   throw new InvalidKeyError(`Invalid symbol ${show(symbol)}: ${why}`, { context: { symbol } });
 }
 
-function isLeapYear(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Why `date` is not a real `YYYY-MM-DD` calendar day, or `undefined` when it is one. */
-function dateProblem(date: unknown): string | undefined {
-  const match = typeof date === 'string' ? DATE.exec(date) : null;
-  if (match === null) return 'expected YYYY-MM-DD';
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (year < 1) return 'year must be 0001 or later';
-  if (month < 1 || month > 12) return `month ${match[2]} does not exist`;
-  if (day < 1 || day > daysInMonth(year, month)) return `day ${match[3]} does not exist in ${match[1]}-${match[2]}`;
-  return undefined;
-}
-
 /**
  * Checks a trading date: `YYYY-MM-DD` (as Python's `date.isoformat()` writes it) naming a real
  * calendar day of years 0001-9999, leap years included (`2024-02-29` is valid, `2025-02-29`
@@ -68,7 +46,7 @@ function dateProblem(date: unknown): string | undefined {
  * @throws InvalidKeyError naming the date and what is wrong with it.
  */
 export function validateDate(date: string): string {
-  const why = dateProblem(date);
+  const why = isoDateProblem(date);
   if (why !== undefined) throw new InvalidKeyError(`Invalid date ${show(date)}: ${why}`, { context: { date } });
   return date;
 }

@@ -8,7 +8,7 @@
  */
 import { constants } from 'node:buffer';
 import { endianness } from 'node:os';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../internal/errors.js';
 import { f64ValuesOffset, F64Reader } from './codecs/f64.js';
 import type { NameSet } from './codecs/f64-names.js';
 import type { Features } from './codecs/index.js';

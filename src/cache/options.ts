@@ -1,5 +1,5 @@
-import { integerOption } from '../config.js';
-import type { Logger } from '../logger.js';
+import { integerOption } from '../internal/config.js';
+import type { Logger } from '../internal/logger.js';
 import { getCodec } from './codecs/index.js';
 import type { CodecName, FeatureCodec } from './codecs/index.js';
 import { DEFAULT_FEATURE_PREFIX, validatePrefix } from './keys.js';

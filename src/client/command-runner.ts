@@ -1,9 +1,10 @@
-import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../errors.js';
+import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
-import { DeadlineScheduler } from './deadlines.js';
-import { isRetryable, toSdkError } from './error-mapping.js';
+import { isRetryable } from '../internal/retryable.js';
+import { toSdkError } from './error-mapping.js';
 import type { RetryOptions } from './options.js';
-import { backoffDelay, sleep, withDeadline } from './resilience.js';
+import { backoffDelay, sleep } from '../internal/backoff.js';
+import { DeadlineScheduler, withDeadline } from '../internal/deadlines.js';
 
 /** What the runner needs to know of its client at each call. */
 export interface RunnerState {

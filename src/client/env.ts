@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../internal/errors.js';
 import type { RedisClientOptions } from './options.js';
 
 /** The environment variables {@link RedisClient.fromEnv} reads. */

@@ -6,7 +6,7 @@ import {
   RedisSdkError,
   RedisTimeoutError,
   RedisUnavailableError,
-} from '../errors.js';
+} from '../internal/errors.js';
 
 /**
  * Turns whatever a backend threw into the SDK's own error classes. node-redis errors all have
@@ -57,9 +57,4 @@ function connectReason(err: unknown, message: string, tls: boolean): string {
 /** ioredis-mock and some node-redis paths reply with plain errors whose message starts with a Redis error code. */
 function isReplyLike(err: unknown): boolean {
   return err instanceof Error && err.constructor === Error && /^(ERR|WRONGTYPE|NOPERM|NOAUTH|WRONGPASS|CROSSSLOT|BUSYGROUP|NOGROUP|MOVED|ASK|READONLY|NOSCRIPT|EXECABORT) /.test(err.message);
-}
-
-/** Errors after which an idempotent command may be tried again. */
-export function isRetryable(err: RedisSdkError): boolean {
-  return err instanceof RedisConnectionError || err instanceof RedisUnavailableError;
 }

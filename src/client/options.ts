@@ -1,7 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { integerOption } from '../config.js';
-import { ConfigError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { integerOption } from '../internal/config.js';
+import { ConfigError } from '../internal/errors.js';
+import type { Logger } from '../internal/logger.js';
 
 /** Backoff bounds for retrying idempotent commands after a connection error. */
 export interface RetryOptions {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import type { RedisSdkError} from '../errors.js';
-import { ConfigError, RedisConnectionError } from '../errors.js';
-import { componentLogger, type Logger } from '../logger.js';
+import type { RedisSdkError} from '../internal/errors.js';
+import { ConfigError, RedisConnectionError } from '../internal/errors.js';
+import { componentLogger, type Logger } from '../internal/logger.js';
 import type { Backend, DuplicateOptions, MessageListener } from './backend.js';
 import { optionsFromEnv, type RedisEnv } from './env.js';
 import { CommandRunner } from './command-runner.js';
@@ -12,7 +12,8 @@ import { NodeRedisBackend } from './node-redis/backend.js';
 import type { NodeRedisTarget } from './node-redis/commands.js';
 import { nodeRedisFactory } from './node-redis/factory.js';
 import { describeEndpoint, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
-import { backoffDelay, withDeadline } from './resilience.js';
+import { backoffDelay } from '../internal/backoff.js';
+import { withDeadline } from '../internal/deadlines.js';
 import { StreamCommands } from './stream-commands.js';
 
 /** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */

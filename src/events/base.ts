@@ -5,8 +5,8 @@
  * `num_signals` or `symbols.0`, whether the event came from an init object or from JSON.
  */
 import * as v from 'valibot';
-import { parseJsonOrThrow, parseOrThrow } from '../validation.js';
-import type { SyncSchema } from '../validation.js';
+import { parseJsonOrThrow, parseOrThrow } from '../internal/validation.js';
+import type { SyncSchema } from '../internal/validation.js';
 import { timestampToDate } from './formats.js';
 import { generatesEnvelope, initToWireInput, ownValue, payloadFieldKeys } from './init.js';
 import type { EventInit, FieldKey, WireEventBase } from './init.js';

@@ -2,7 +2,7 @@
  * Checks that an event may be published on a channel, and builds events from camelCase init
  * objects for the `publishXEvent` helpers. Both throw before anything is sent.
  */
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../internal/errors.js';
 import { ALL_CHANNELS, CHANNELS, isChannel } from './channels.js';
 import type { Channel, EventOf } from './channels.js';
 import { OrderEvent } from './order-event.js';

@@ -3,6 +3,7 @@
  * decimal strings. Each checker returns `undefined` when the text is valid, or the reason it is
  * not, so schemas can report a precise message.
  */
+import { calendarProblemAt, digitsAt } from '../internal/dates.js';
 
 // Date, separator (RFC 3339 allows `t` and, by its note, a space, which Python's str() emits),
 // time, optional fraction (length checked below for a better message) and optional zone (its
@@ -16,30 +17,9 @@ const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Most fractional-second digits accepted: Python `datetime` has microsecond precision. */
 export const MAX_FRACTION_DIGITS = 6;
 
-const ZERO = 48;
 const PLUS = 43;
 const MINUS = 45;
 const DOT = 46;
-
-/** The number written by the `width` ASCII digits of `text` at `index` (already known digits). */
-function digits(text: string, index: number, width: number): number {
-  let value = 0;
-  for (let i = index; i < index + width; i++) value = value * 10 + text.charCodeAt(i) - ZERO;
-  return value;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Whether `YYYY-MM-DD` at the start of `text` is a real date (Python's datetime has no year 0). */
-function isCalendarDate(text: string): boolean {
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
 
 /** Where the zone starts in a timestamp matching TIMESTAMP_RE (`text.length` when naive). */
 function zoneStart(text: string): number {
@@ -62,11 +42,11 @@ export function timestampProblem(text: string): string | undefined {
   if (text.charCodeAt(19) === DOT && zone - 20 > MAX_FRACTION_DIGITS) {
     return `has more than ${MAX_FRACTION_DIGITS} fractional digits`;
   }
-  if (!isCalendarDate(text)) return 'is not a real calendar date';
-  if (digits(text, 11, 2) > 23 || digits(text, 14, 2) > 59 || digits(text, 17, 2) > 59) {
+  if (calendarProblemAt(text) !== undefined) return 'is not a real calendar date';
+  if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59 || digitsAt(text, 17, 2) > 59) {
     return 'is not a real time of day';
   }
-  if (zone === text.length - 6 && (digits(text, zone + 1, 2) > 23 || digits(text, zone + 4, 2) > 59)) {
+  if (zone === text.length - 6 && (digitsAt(text, zone + 1, 2) > 23 || digitsAt(text, zone + 4, 2) > 59)) {
     return 'has an impossible UTC offset';
   }
   return undefined;
@@ -75,7 +55,8 @@ export function timestampProblem(text: string): string | undefined {
 /** Why `text` is not an ISO `YYYY-MM-DD` date that exists in the calendar, or `undefined`. */
 export function isoDateProblem(text: string): string | undefined {
   if (!DATE_RE.test(text)) return 'is not an ISO date (YYYY-MM-DD)';
-  return isCalendarDate(text) ? undefined : 'is not a real calendar date';
+  const why = calendarProblemAt(text);
+  return why === undefined ? undefined : `is not a real calendar date (${why})`;
 }
 
 /**
@@ -97,12 +78,12 @@ export function timestampToDate(text: string): Date {
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   const offsetMinutes =
     zone === text.length - 6
-      ? (text.charCodeAt(zone) === MINUS ? -1 : 1) * (digits(text, zone + 1, 2) * 60 + digits(text, zone + 4, 2))
+      ? (text.charCodeAt(zone) === MINUS ? -1 : 1) * (digitsAt(text, zone + 1, 2) * 60 + digitsAt(text, zone + 4, 2))
       : 0;
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
-  date.setUTCFullYear(digits(text, 0, 4), digits(text, 5, 2) - 1, digits(text, 8, 2));
-  date.setUTCHours(digits(text, 11, 2), digits(text, 14, 2) - offsetMinutes, digits(text, 17, 2), ms);
+  date.setUTCFullYear(digitsAt(text, 0, 4), digitsAt(text, 5, 2) - 1, digitsAt(text, 8, 2));
+  date.setUTCHours(digitsAt(text, 11, 2), digitsAt(text, 14, 2) - offsetMinutes, digitsAt(text, 17, 2), ms);
   return date;
 }
 

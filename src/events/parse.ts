@@ -2,8 +2,8 @@
  * Parsing wire messages whose type is known only at run time: by their `event_type`, or by the
  * channel they arrived on.
  */
-import { ValidationError } from '../errors.js';
-import { parseJsonOrThrow } from '../validation.js';
+import { ValidationError } from '../internal/errors.js';
+import { parseJsonOrThrow } from '../internal/validation.js';
 import { ALL_CHANNELS, CHANNELS, isChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf } from './channels.js';
 import { OrderEvent } from './order-event.js';

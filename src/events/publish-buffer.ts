@@ -4,9 +4,9 @@
  * File writes are coalesced: a burst of changes in one tick produces one write, and changes made
  * while a write runs produce exactly one more.
  */
-import { integerOption } from '../config.js';
-import { ConfigError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { integerOption } from '../internal/config.js';
+import { ConfigError } from '../internal/errors.js';
+import type { Logger } from '../internal/logger.js';
 import { formatBufferFile, moveAside, readBufferFile, writeBufferFileAtomic } from './buffer-file.js';
 import type { BufferedEntry } from './buffer-file.js';
 

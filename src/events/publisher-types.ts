@@ -1,5 +1,5 @@
 /** Public types of `EventPublisher`: the client slice it needs, its options and its counters. */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../internal/logger.js';
 import type { AnyEvent } from './channels.js';
 import type { PublishBufferOptions } from './publish-buffer.js';
 

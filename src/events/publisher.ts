@@ -3,10 +3,10 @@
  * contract (receiver count, or `null` when Redis failed), an optional outage buffer replayed in
  * order when the client is ready again, and an optional durable stream fed by the same call.
  */
-import { errorMessage } from '../config.js';
-import { RedisClosedError } from '../errors.js';
-import { componentLogger } from '../logger.js';
-import type { Logger } from '../logger.js';
+import { errorMessage } from '../internal/error-text.js';
+import { RedisClosedError } from '../internal/errors.js';
+import { componentLogger } from '../internal/logger.js';
+import type { Logger } from '../internal/logger.js';
 import { CHANNELS } from './channels.js';
 import type { AnyEvent, Channel, EventOf } from './channels.js';
 import { assertEventForChannel, eventForChannel } from './event-input.js';
@@ -15,11 +15,19 @@ import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
 import { InFlight } from './in-flight.js';
 import { PublishBuffer } from './publish-buffer.js';
-import { RetryTimer, isRetryablePublishError } from './publish-failure.js';
+import { RetryTimer } from '../internal/backoff.js';
+import { isRetryablePublishError } from '../internal/retryable.js';
 import type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 import type { SignalEvent } from './signal-event.js';
 
 export type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
+
+/**
+ * Delays of the retry a publisher schedules when events stay buffered while the client is ready
+ * (a timeout on a slow server: no `ready` event will come to replay them). Doubles from
+ * `baseDelayMs` after each failed replay, up to `maxDelayMs`. Internal.
+ */
+export const PUBLISH_RETRY = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5000 });
 
 /**
  * Publishes typed events. Every event is checked before anything is sent: it must be an
@@ -49,7 +57,7 @@ export class EventPublisher {
   readonly #stream: EventStreamSink | undefined;
   readonly #onReady = (): void => void this.flush();
   /** Replays a buffer left behind while the client stays ready (no `ready` event will come). */
-  readonly #retry = new RetryTimer(this.#onReady);
+  readonly #retry = new RetryTimer(this.#onReady, PUBLISH_RETRY.baseDelayMs, PUBLISH_RETRY.maxDelayMs);
   /** Counts a live publish that Redis acknowledged; one function for every call, not a closure each. */
   readonly #onPublished = (receivers: number): number => {
     this.#published += 1;

@@ -1,6 +1,6 @@
 /** Public types of `EventSubscriber`: options, handlers, and what they receive. */
-import type { ValidationError, ValidationIssue } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { ValidationError, ValidationIssue } from '../internal/errors.js';
+import type { Logger } from '../internal/logger.js';
 import type { AnyEvent } from './channels.js';
 
 /** Where a message came from. */

@@ -2,10 +2,11 @@
  * `EventSubscriber`: typed consumption of platform events over a dedicated pub/sub connection,
  * with invalid messages and handler failures reported instead of stopping delivery.
  */
-import { integerOption } from '../config.js';
-import { ConfigError, RedisClosedError, ValidationError } from '../errors.js';
-import { componentLogger } from '../logger.js';
-import type { Logger } from '../logger.js';
+import { errorMessage } from '../internal/error-text.js';
+import { integerOption } from '../internal/config.js';
+import { ConfigError, RedisClosedError, ValidationError } from '../internal/errors.js';
+import { componentLogger } from '../internal/logger.js';
+import type { Logger } from '../internal/logger.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { EventIterator } from './bounded-queue.js';
@@ -240,7 +241,7 @@ export class EventSubscriber {
   #reportHandlerError(err: unknown, event: AnyEvent, meta: MessageMeta): void {
     this.#stats.handlerErrors += 1;
     if (this.#errorHandlers.size === 0) {
-      this.#log.error({ ...meta, eventId: event.eventId, err: err instanceof Error ? err.message : String(err) }, 'event handler failed');
+      this.#log.error({ ...meta, eventId: event.eventId, err: errorMessage(err) }, 'event handler failed');
       return;
     }
     for (const handler of [...this.#errorHandlers]) {

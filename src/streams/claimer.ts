@@ -4,7 +4,7 @@
  * was delivered. Each stream is walked with its own cursor, one page per pass.
  */
 import type { RedisClient } from '../client/redis-client.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../internal/logger.js';
 import type { BatchItem } from './processor.js';
 
 /**

@@ -8,14 +8,14 @@
  */
 import type { StreamBatch } from '../client/backend.js';
 import type { RedisClient } from '../client/redis-client.js';
-import { backoffDelay } from '../client/resilience.js';
-import { RedisCommandError } from '../errors.js';
+import { backoffDelay } from '../internal/backoff.js';
+import { RedisCommandError } from '../internal/errors.js';
 import type { Channel } from '../events/channels.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../internal/logger.js';
 import { Acker } from './acker.js';
 import { Claimer } from './claimer.js';
 import type { ConsumerErrorStage, ConsumerStats } from './delivery.js';
-import { errorMessage } from './dead-letter.js';
+import { errorMessage } from '../internal/error-text.js';
 import type { ResolvedConsumeOptions } from './options.js';
 import { BatchProcessor } from './processor.js';
 import type { BatchItem } from './processor.js';
@@ -230,11 +230,11 @@ export class Consumer<C extends Channel = Channel> {
   }
 
   #report(error: unknown, stage: ConsumerErrorStage): void {
-    this.#ctx.log.warn({ stage, group: this.#options.group, consumer: this.#options.consumer, err: errorMessage(error) }, 'stream consumer error');
+    this.#ctx.log.warn({ stage, group: this.#options.group, consumer: this.#options.consumer, err: errorMessage(error, true) }, 'stream consumer error');
     try {
       this.#options.onError?.(error, stage);
     } catch (observerError) {
-      this.#ctx.log.error({ err: errorMessage(observerError) }, 'onError observer threw');
+      this.#ctx.log.error({ err: errorMessage(observerError, true) }, 'onError observer threw');
     }
   }
 

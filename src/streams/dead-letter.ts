@@ -4,6 +4,7 @@
  * can inspect and re-drive it. The original entry is acknowledged only after this write succeeds.
  */
 import type { Channel } from '../events/channels.js';
+import { errorMessage } from '../internal/error-text.js';
 import { rawPayload } from './entry.js';
 
 /** Field names of a dead-letter entry. */
@@ -33,12 +34,6 @@ export interface DeadLetterReason {
   fields: Readonly<Record<string, string>>;
 }
 
-/** The message of any thrown value, `name: message` for errors. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
-}
-
 /** The fields of the dead-letter entry for `reason`. */
 export function deadLetterFields(reason: DeadLetterReason, now: Date = new Date()): Record<string, string> {
   return {
@@ -46,7 +41,7 @@ export function deadLetterFields(reason: DeadLetterReason, now: Date = new Date(
     [DEAD_LETTER_FIELDS.CHANNEL]: reason.channel,
     [DEAD_LETTER_FIELDS.GROUP]: reason.group,
     [DEAD_LETTER_FIELDS.CONSUMER]: reason.consumer,
-    [DEAD_LETTER_FIELDS.ERROR]: errorMessage(reason.error),
+    [DEAD_LETTER_FIELDS.ERROR]: errorMessage(reason.error, true),
     [DEAD_LETTER_FIELDS.DELIVERIES]: String(reason.deliveries),
     [DEAD_LETTER_FIELDS.PAYLOAD]: rawPayload(reason.fields),
     [DEAD_LETTER_FIELDS.FAILED_AT]: now.toISOString(),

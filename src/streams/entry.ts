@@ -3,7 +3,7 @@
  * JSON in the `event` field (the same text pub/sub publishes), plus `event_type` and `event_id`
  * copies so tools such as `redis-cli XRANGE` show what an entry is without parsing it.
  */
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../internal/errors.js';
 import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
 import { OrderEvent } from '../events/order-event.js';
 import { parseEventForChannel } from '../events/parse.js';

@@ -7,9 +7,9 @@
 import type { RedisClient } from '../client/redis-client.js';
 import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
 import { isChannel } from '../events/channels.js';
-import { ValidationError } from '../errors.js';
-import { componentLogger } from '../logger.js';
-import type { Logger } from '../logger.js';
+import { ValidationError } from '../internal/errors.js';
+import { componentLogger } from '../internal/logger.js';
+import type { Logger } from '../internal/logger.js';
 import { Consumer } from './consumer.js';
 import { deadLetterKeyFor, encodeEntry, streamKeyFor } from './entry.js';
 import { resolveConsumeOptions, resolveStreamOptions } from './options.js';

@@ -2,11 +2,11 @@
  * Options of {@link EventStream} and of its consumers, with their defaults in one place, resolved
  * and validated once: a bad option throws a {@link ConfigError} naming it, before anything is sent.
  */
-import { integerOption } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { integerOption } from '../internal/config.js';
+import { ConfigError } from '../internal/errors.js';
 import { isChannel } from '../events/channels.js';
 import type { Channel } from '../events/channels.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../internal/logger.js';
 import { PENDING_SCAN_LIMIT } from './claimer.js';
 import type { ConsumerErrorHandler, DeliveryHandler } from './delivery.js';
 

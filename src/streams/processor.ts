@@ -5,8 +5,9 @@
  */
 import type { RedisClient } from '../client/redis-client.js';
 import type { Channel } from '../events/channels.js';
-import type { Logger } from '../logger.js';
-import { deadLetterFields, errorMessage } from './dead-letter.js';
+import type { Logger } from '../internal/logger.js';
+import { errorMessage } from '../internal/error-text.js';
+import { deadLetterFields } from './dead-letter.js';
 import type { Delivery, ConsumerErrorStage, ConsumerStats } from './delivery.js';
 import { decodeEntry } from './entry.js';
 import type { ResolvedConsumeOptions } from './options.js';
@@ -90,7 +91,7 @@ export class BatchProcessor<C extends Channel> {
       if (item.deliveryCount >= options.maxDeliveries) return this.#deadLetter(channel, key, item, error);
       stats.retried += 1;
       this.#markFailed(key, item.id);
-      this.#ctx.log.debug({ channel, id: item.id, deliveries: item.deliveryCount, err: errorMessage(error) }, 'handler failed; entry left pending for a retry');
+      this.#ctx.log.debug({ channel, id: item.id, deliveries: item.deliveryCount, err: errorMessage(error, true) }, 'handler failed; entry left pending for a retry');
       return false;
     }
     stats.processed += 1;

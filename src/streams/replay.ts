@@ -3,10 +3,10 @@
  * page continuing after the last id seen (exclusive `(id` start, Redis >= 6.2).
  */
 import type { RedisClient } from '../client/redis-client.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../internal/errors.js';
 import type { Channel, EventOf } from '../events/channels.js';
-import type { Logger } from '../logger.js';
-import { errorMessage } from './dead-letter.js';
+import type { Logger } from '../internal/logger.js';
+import { errorMessage } from '../internal/error-text.js';
 import { decodeEntry } from './entry.js';
 
 /** Entries fetched per `XRANGE`. */
@@ -65,7 +65,7 @@ export async function* replayStream<C extends Channel>(
         event = decodeEntry(channel, entry.fields);
       } catch (error) {
         if (onInvalid === 'throw') throw error;
-        log.warn({ key, id: entry.id, err: errorMessage(error) }, 'replay skipped an invalid entry');
+        log.warn({ key, id: entry.id, err: errorMessage(error, true) }, 'replay skipped an invalid entry');
         continue;
       }
       yield event;

@@ -6,7 +6,7 @@
  * no JSON text can start with (nor contain outside a string escape), so neither format is ever
  * read as the other.
  */
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../internal/errors.js';
 import { decodeF64, decodeF64Value, encodeF64, type F64Reader } from './f64.js';
 import { decodePythonJsonBytes, decodePythonJsonText, encodePythonJson } from './python-json.js';
 import { CODEC_NAMES, corrupt } from './types.js';

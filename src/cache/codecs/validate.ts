@@ -2,8 +2,8 @@
  * Validation of a feature vector before it is encoded: nothing is written unless every value is
  * a number and every name can be carried by the chosen codec.
  */
-import { ValidationError } from '../../errors.js';
-import type { ValidationIssue } from '../../errors.js';
+import { ValidationError } from '../../internal/errors.js';
+import type { ValidationIssue } from '../../internal/errors.js';
 import type { CodecName } from './types.js';
 
 /** The subject named in the `ValidationError` message. */

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { createClient, createCluster, createSentinel } from 'redis';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../internal/errors.js';
 import type { DuplicateOptions } from '../backend.js';
 import { trackingClientOptions } from './tracking.js';
 import type { ResolvedClientOptions } from '../options.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/events/channels.js';
-import type { Logger } from '../../../src/logger.js';
+import type { Logger } from '../../../src/internal/logger.js';
 import { EventStream } from '../../../src/streams/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
 import { appendAll, connectClient, orderEvent, track } from './helpers.js';

@@ -10,7 +10,7 @@ import {
   jsonCodec,
 } from '../../../src/cache/codecs/index.js';
 import type { CodecName } from '../../../src/cache/codecs/index.js';
-import { ConfigError, ValidationError } from '../../../src/errors.js';
+import { ConfigError, ValidationError } from '../../../src/internal/errors.js';
 import { decoded, expectSameFeatures, f64Name, fixtureBytes, SPECIAL_VALUES, vectors } from './codec-helpers.js';
 
 describe('format detection', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cachedNameSetCount, NAME_SET_CACHE_SIZE } from '../../../src/cache/codecs/f64-names.js';
 import { decodeF64, decodeF64Value, encodeF64, F64_HEADER_BYTES, F64Reader } from '../../../src/cache/codecs/f64.js';
 import { decodeFeatures } from '../../../src/cache/codecs/index.js';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import {
   alpha158Names,
   decoded,

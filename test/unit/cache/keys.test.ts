@@ -9,7 +9,7 @@ import {
   validatePrefix,
   validateSymbol,
 } from '../../../src/cache/keys.js';
-import { ConfigError, InvalidKeyError } from '../../../src/errors.js';
+import { ConfigError, InvalidKeyError } from '../../../src/internal/errors.js';
 
 function keyError(fn: () => unknown): InvalidKeyError {
   try {

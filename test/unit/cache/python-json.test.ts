@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFeatures, encodeFeatures } from '../../../src/cache/codecs/index.js';
 import { decodePythonJsonText, encodePythonJson } from '../../../src/cache/codecs/python-json.js';
 import { pythonFloatRepr, pythonStringLiteral } from '../../../src/cache/codecs/python-repr.js';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import {
   alpha158Names,
   decoded,

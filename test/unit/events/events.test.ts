@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { parseEvent, parseEventForChannel } from '../../../src/events/parse.js';
 import { PositionEvent } from '../../../src/events/position-event.js';

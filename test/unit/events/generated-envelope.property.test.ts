@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { OrderEventSchema, POSITION_ACTIONS, PositionEventSchema, SignalEventSchema } from '../../../src/events/schemas.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import { ALL_CHANNELS, CHANNELS, isChannel } from '../../../src/events/channels.js';
 import type { Channel } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';

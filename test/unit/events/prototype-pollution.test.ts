@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
+import { ValidationError } from '../../../src/internal/errors.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 
 /** Runs `fn` with `key` defined on Object.prototype (as a polluted runtime would have it). */

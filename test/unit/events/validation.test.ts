@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
-import { parseJsonOrThrow, parseOrThrow, toValidationIssues } from '../../../src/validation.js';
+import { ValidationError } from '../../../src/internal/errors.js';
+import { parseJsonOrThrow, parseOrThrow, toValidationIssues } from '../../../src/internal/validation.js';
 
 const Schema = v.object({ a: v.string(), nested: v.object({ n: v.number() }), list: v.array(v.number()) });
 

@@ -6,7 +6,7 @@ import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { compareIds } from '../../../src/streams/claimer.js';
-import { deadLetterFields, errorMessage } from '../../../src/streams/dead-letter.js';
+import { deadLetterFields } from '../../../src/streams/dead-letter.js';
 import { deadLetterKeyFor, decodeEntry, encodeEntry, isStreamEvent, rawPayload, streamKeyFor } from '../../../src/streams/entry.js';
 
 const RUN_ID = '7b0c2f4e-3c1d-4a5b-9e8f-112233445566';
@@ -77,11 +77,6 @@ describe('dead-letter records', () => {
     });
   });
 
-  it('describes thrown non-errors', () => {
-    expect(errorMessage('plain')).toBe('plain');
-    expect(errorMessage({ code: 1 })).toBe('{"code":1}');
-    expect(errorMessage(undefined)).toBe('undefined');
-  });
 });
 
 describe('stream id ordering', () => {

@@ -3,7 +3,7 @@ import type { RedisClient } from '../../../src/client/redis-client.js';
 import { RedisUnavailableError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/internal/logger.js';
 import type { ConsumerErrorStage, ConsumerStats, Delivery } from '../../../src/streams/index.js';
 import { encodeEntry } from '../../../src/streams/entry.js';
 import { resolveConsumeOptions } from '../../../src/streams/options.js';

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../../../src/errors.js';
-import type { Logger } from '../../../../src/logger.js';
+import { ConfigError } from '../../../../src/internal/errors.js';
+import type { Logger } from '../../../../src/internal/logger.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
 import type * as BufferFile from '../../../../src/events/buffer-file.js';
 import { FakePublishClient } from './fake-client.js';

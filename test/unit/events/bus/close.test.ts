@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisConnectionError } from '../../../../src/errors.js';
+import { RedisConnectionError } from '../../../../src/internal/errors.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
 import { FakePublishClient } from './fake-client.js';
 import { signal } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RedisCommandError, RedisConnectionError, RedisTimeoutError } from '../../../../src/errors.js';
-import type { Logger } from '../../../../src/logger.js';
+import { RedisCommandError, RedisConnectionError, RedisTimeoutError } from '../../../../src/internal/errors.js';
+import type { Logger } from '../../../../src/internal/logger.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
 import { FakePublishClient } from './fake-client.js';
 import { signal } from './helpers.js';

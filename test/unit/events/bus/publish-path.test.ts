@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisClosedError, RedisUnavailableError, ValidationError } from '../../../../src/errors.js';
+import { RedisClosedError, RedisUnavailableError, ValidationError } from '../../../../src/internal/errors.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
 import { FakePublishClient } from './fake-client.js';
 import { signal } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisClosedError, ValidationError } from '../../../../src/errors.js';
+import { RedisClosedError, ValidationError } from '../../../../src/internal/errors.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
 import type { EventStreamSink } from '../../../../src/events/publisher.js';
 import type { AnyEvent } from '../../../../src/events/channels.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RedisTimeoutError } from '../../../../src/errors.js';
+import { RedisTimeoutError } from '../../../../src/internal/errors.js';
 import { EventPublisher } from '../../../../src/events/publisher.js';
-import { PUBLISH_RETRY } from '../../../../src/events/publish-failure.js';
+import { PUBLISH_RETRY } from '../../../../src/events/publisher.js';
 import { FakePublishClient } from './fake-client.js';
 import { signal } from './helpers.js';
 

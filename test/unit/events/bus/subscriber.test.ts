@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, RedisClosedError, ValidationError } from '../../../../src/errors.js';
+import { ConfigError, RedisClosedError, ValidationError } from '../../../../src/internal/errors.js';
 import type { AnyEvent } from '../../../../src/events/channels.js';
 import { OrderEvent } from '../../../../src/events/order-event.js';
 import { PositionEvent } from '../../../../src/events/position-event.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisTimeoutError } from '../../../src/index.js';
-import { DeadlineScheduler } from '../../../src/client/deadlines.js';
+import { DeadlineScheduler } from '../../../src/internal/deadlines.js';
 
 /** Tracks a call that never settles by itself; resolves with the rejection reason. */
 function tracked(s: DeadlineScheduler, ms: number, what: string, order: string[]) {

@@ -1,4 +1,29 @@
-import { RedisTimeoutError } from '../errors.js';
+/**
+ * Deadlines, the SDK's own (node-redis's timeouts do not cover commands already written to a
+ * socket): {@link withDeadline} for one-off operations (connect, close, retries) and
+ * {@link DeadlineScheduler} for the per-command hot path. Both reject with the same
+ * {@link RedisTimeoutError}.
+ */
+import { RedisTimeoutError } from './errors.js';
+
+/** The error of a call that missed its deadline; one text for every deadline in the SDK. */
+export function deadlineError(what: string, ms: number): RedisTimeoutError {
+  return new RedisTimeoutError(`${what} did not complete within ${ms} ms`, { context: { command: what, timeoutMs: ms } });
+}
+
+/**
+ * Settles with `work`, or rejects with a {@link RedisTimeoutError} after `ms`. Unlike node-redis's
+ * timeouts it also covers commands already written to a socket.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(deadlineError(what, ms)), ms);
+  });
+  // The losing promise may still reject later: keep that from becoming an unhandled rejection.
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** One tracked call: rejected with a timeout unless settled by its deadline. Internal. */
 export interface DeadlineEntry {
@@ -63,7 +88,7 @@ export class DeadlineScheduler {
       const reject = head.reject;
       head.reject = undefined;
       if (reject !== undefined) {
-        reject(new RedisTimeoutError(`${head.what} did not complete within ${head.ms} ms`, { context: { command: head.what, timeoutMs: head.ms } }));
+        reject(deadlineError(head.what, head.ms));
       }
       head = head.next;
     }

@@ -1,3 +1,4 @@
+/** Option validation shared by every component: one integer-option check, one error text. */
 import { ConfigError } from './errors.js';
 
 /** Inclusive bounds of an integer option. */
@@ -21,9 +22,4 @@ export function integerOption(value: number | undefined, fallback: number, name:
     throw new ConfigError(`Option ${name} must be an integer ${range}, got ${String(value)}`, { context: { option: name } });
   }
   return value;
-}
-
-/** A readable message of anything thrown, for logs and dead letters. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

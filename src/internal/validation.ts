@@ -4,6 +4,7 @@
  * kept as `cause`.
  */
 import * as v from 'valibot';
+import { errorMessage } from './error-text.js';
 import { ValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
 
@@ -56,7 +57,6 @@ export function parseJsonOrThrow(subject: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ValidationError(subject, [{ path: '', message: `not valid JSON (${reason})` }], { cause: error });
+    throw new ValidationError(subject, [{ path: '', message: `not valid JSON (${errorMessage(error)})` }], { cause: error });
   }
 }
