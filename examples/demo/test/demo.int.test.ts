@@ -10,8 +10,8 @@ describe('demo on a real Redis', () => {
     const lines: string[] = [];
     const result = await runDemo({ env: { REDIS_URL: redis.url }, days: 3, print: (line) => void lines.push(line) });
     expect(result.redis).toBe('real');
-    expect(result.days.map((d) => d.generated)).toEqual([{ hits: 0, misses: 8 }, { hits: 0, misses: 8 }, { hits: 0, misses: 8 }]);
-    expect(result.days.map((d) => d.refetched)).toEqual([{ hits: 8, misses: 0 }, { hits: 8, misses: 0 }, { hits: 8, misses: 0 }]);
+    expect(result.days.map((d) => d.generated)).toEqual([{ hits: 0, misses: 8, joined: 0 }, { hits: 0, misses: 8, joined: 0 }, { hits: 0, misses: 8, joined: 0 }]);
+    expect(result.days.map((d) => d.refetched)).toEqual([{ hits: 8, misses: 0, joined: 0 }, { hits: 8, misses: 0, joined: 0 }, { hits: 8, misses: 0, joined: 0 }]);
     const fills = result.days.reduce((n, d) => n + d.orders.fills.length, 0);
     expect(fills).toBeGreaterThan(0);
     expect(result.events).toEqual({ 'signals.generated': 6, 'orders.executed': 3, 'positions.updated': fills });

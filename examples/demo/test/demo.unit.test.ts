@@ -15,16 +15,17 @@ describe('demo on the embedded Redis', () => {
     expect(result.redis).toBe('embedded');
     expect(result.days).toHaveLength(3);
     for (const day of result.days) {
-      expect(day.generated).toEqual({ hits: 0, misses: 8 });
-      expect(day.refetched).toEqual({ hits: 8, misses: 0 });
+      expect(day.generated).toEqual({ hits: 0, misses: 8, joined: 0 });
+      expect(day.refetched).toEqual({ hits: 8, misses: 0, joined: 0 });
     }
     const fills = result.days.reduce((n, d) => n + d.orders.fills.length, 0);
     expect(fills).toBeGreaterThan(0);
     expect(result.events).toEqual({ 'signals.generated': 6, 'orders.executed': 3, 'positions.updated': fills });
     expect(result.durable).toBeNull();
     const output = lines.join('\n');
-    expect(output).toContain('signals (scheduled run):        cache 0 hits / 8 misses');
-    expect(output).toContain('signals (re-run after event):   cache 8 hits / 0 misses');
+    expect(output).toContain('signals (scheduled run):        cache 0 hits / 8 misses / 0 joined');
+    expect(output).toContain('signals (re-run after event):   cache 8 hits / 0 misses / 0 joined');
+    expect(output).toContain('feature cache: 24 hits, 24 misses, 0 joined');
     expect(output).toMatch(/final P&L: [+-][\d,]+\.\d\d/);
   });
 
@@ -36,8 +37,8 @@ describe('demo on the embedded Redis', () => {
     const { stdout } = await run(process.execPath, ['.tmp/examples-build/demo.js'], { cwd: ROOT, env });
     expect(stdout).toContain('Redis: embedded in-memory server');
     expect(stdout).toContain('Day 10 ');
-    expect(stdout.match(/cache 0 hits \/ 8 misses/g)).toHaveLength(10);
-    expect(stdout.match(/cache 8 hits \/ 0 misses/g)).toHaveLength(10);
+    expect(stdout.match(/cache 0 hits \/ 8 misses \/ 0 joined/g)).toHaveLength(10);
+    expect(stdout.match(/cache 8 hits \/ 0 misses \/ 0 joined/g)).toHaveLength(10);
     expect(stdout).toContain('[orders.executed]');
     expect(stdout).toContain('[positions.updated]');
     expect(stdout).toMatch(/final P&L: [+-][\d,]+\.\d\d/);

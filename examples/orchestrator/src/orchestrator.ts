@@ -40,13 +40,16 @@ export interface OrchestratorOptions {
   timeoutMs?: number;
 }
 
+/** How the signal service got a request's features: cache hits, computed misses, joined computations. */
+export type CacheUse = SignalResponse['metadata']['cache'];
+
 /** What one trading day did. */
 export interface DayReport {
   date: string;
   /** Cache use of the scheduled generation. */
-  generated: { hits: number; misses: number };
+  generated: CacheUse;
   /** Cache use of the orchestrator's fetch of the same signals after the event. */
-  refetched: { hits: number; misses: number };
+  refetched: CacheUse;
   orders: OrderResponse;
   mark: Mark;
 }

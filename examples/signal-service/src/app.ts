@@ -45,7 +45,8 @@ export interface SignalResponse {
     strategy: string;
     num_signals: number;
     generated_at: string;
-    cache: { hits: number; misses: number };
+    /** Symbols read from the cache, computed for this request, and joined to another request's computation. */
+    cache: { hits: number; misses: number; joined: number };
   };
 }
 
@@ -62,7 +63,7 @@ export interface SignalHealth extends RedisHealth {
 /**
  * Builds the signal service: `POST /api/v1/signals/generate` and `GET /health`. Each
  * generation reads features through the cache (one `getManyOrCompute`), logs the request's
- * cache hit rate and publishes a `SignalEvent` on `signals.generated`.
+ * cache hits, misses and joined computations and publishes a `SignalEvent` on `signals.generated`.
  *
  * @example
  * const app = buildSignalService({ marketData, model, redis: client });
@@ -79,9 +80,9 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   app.post('/api/v1/signals/generate', async (request): Promise<SignalResponse> => {
     const parsed = parseGenerateRequest(request.body, deps.marketData, defaults);
     const result = await generator.generate(parsed);
-    const total = result.hits + result.misses;
+    const total = result.hits + result.misses + result.joined;
     request.log.info(
-      { as_of_date: result.asOfDate, hits: result.hits, misses: result.misses, hit_rate: total === 0 ? 0 : result.hits / total },
+      { as_of_date: result.asOfDate, hits: result.hits, misses: result.misses, joined: result.joined, hit_rate: total === 0 ? 0 : result.hits / total },
       'feature cache',
     );
     await publisher?.publishSignalEvent({
@@ -98,7 +99,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
         strategy: deps.model.strategy,
         num_signals: result.signals.length,
         generated_at: new Date().toISOString(),
-        cache: { hits: result.hits, misses: result.misses },
+        cache: { hits: result.hits, misses: result.misses, joined: result.joined },
       },
     };
   });
@@ -111,7 +112,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       model_loaded: true,
       model_info: { strategy: deps.model.strategy, version: deps.model.version, num_features: deps.model.weights.size },
       ...redis,
-      feature_cache_enabled: generator.cacheConfigured && redis.redis_connected,
+      feature_cache_enabled: cache !== null && redis.redis_connected,
       timestamp: new Date().toISOString(),
     };
   });

@@ -18,10 +18,15 @@ export interface Signal {
 export interface GenerationResult {
   signals: Signal[];
   asOfDate: string;
-  /** Symbols whose features came from the cache. */
+  /** Symbols whose features were read from the cache. */
   hits: number;
   /** Symbols whose features were computed for this request. */
   misses: number;
+  /**
+   * Symbols that were not cached and that another request was already computing: this
+   * request waited for that computation (single-flight) instead of computing them again.
+   */
+  joined: number;
 }
 
 /** A validated request: known symbols, a trading day of the data, book sizes that fit. */
@@ -35,7 +40,8 @@ export interface GenerationRequest {
 /**
  * Turns market data into signals. With a cache, a request's features are read with one
  * `getManyOrCompute`: cached vectors are used as they are, the others are computed with
- * Alpha158 from the bars up to the as-of date and written back. Without one (Redis disabled),
+ * Alpha158 from the bars up to the as-of date and written back, except those another request
+ * is computing at that moment, which are awaited (joined). Without one (Redis disabled),
  * every vector is computed. Cached and computed vectors are the same numbers (the JSON codec
  * round-trips doubles exactly), so both give identical signals.
  */
@@ -43,6 +49,13 @@ export class SignalGenerator {
   readonly #data: MarketData;
   readonly #model: LinearModel;
   readonly #cache: FeatureCache | null;
+  /**
+   * Every vector this generator computed, while something holds it. `getManyOrCompute` only
+   * returns a map of vectors, so a symbol another request computed looks like a cache hit; but
+   * a joiner receives the very object that request's compute returned, while a cache read
+   * decodes a new one. Identity tells the two apart.
+   */
+  readonly #computed = new WeakSet<Features>();
 
   /** `cache` is `null` when Redis is disabled. */
   constructor(data: MarketData, model: LinearModel, cache: FeatureCache | null) {
@@ -56,11 +69,6 @@ export class SignalGenerator {
     return this.#model;
   }
 
-  /** Whether a feature cache is configured. */
-  get cacheConfigured(): boolean {
-    return this.#cache !== null;
-  }
-
   /** Alpha158 features of `symbol` on `date`, from its bars up to that date. */
   computeFeatures(symbol: string, date: string): Features {
     return computeAlpha158(this.#data.barsUpTo(symbol, date), date);
@@ -69,22 +77,34 @@ export class SignalGenerator {
   /** Generates ranked signals for a validated request. */
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const { symbols, asOfDate } = request;
-    let computed = 0;
+    const mine = new Set<string>();
     const compute = (missing: readonly string[]): Map<string, Features> => {
-      computed += missing.length;
-      return new Map(missing.map((symbol) => [symbol, this.computeFeatures(symbol, asOfDate)]));
+      const vectors = new Map<string, Features>();
+      for (const symbol of missing) {
+        const features = this.computeFeatures(symbol, asOfDate);
+        this.#computed.add(features);
+        mine.add(symbol);
+        vectors.set(symbol, features);
+      }
+      return vectors;
     };
     const features = this.#cache
       ? await this.#cache.getManyOrCompute(symbols, asOfDate, compute)
       : compute(symbols);
+    let joined = 0;
     const scores = new Map<string, number>();
-    for (const symbol of symbols) scores.set(symbol, score(this.#model, features.get(symbol) as Features));
+    for (const symbol of symbols) {
+      const vector = features.get(symbol) as Features;
+      if (!mine.has(symbol) && this.#computed.has(vector)) joined++;
+      scores.set(symbol, score(this.#model, vector));
+    }
     const ranked = rankSignals(scores, request.topN, request.bottomN);
     return {
       signals: ranked.map((s) => ({ symbol: s.symbol, predicted_return: s.score, rank: s.rank, target_weight: s.targetWeight })),
       asOfDate,
-      hits: symbols.length - computed,
-      misses: computed,
+      hits: symbols.length - mine.size - joined,
+      misses: mine.size,
+      joined,
     };
   }
 }

@@ -39,8 +39,8 @@ describe('signal service on a real Redis', () => {
     const date = tradingDay(marketData, 5);
     const first = await generate(app, date);
     const second = await generate(app, date);
-    expect(first.metadata.cache).toEqual({ hits: 0, misses: 4 });
-    expect(second.metadata.cache).toEqual({ hits: 4, misses: 0 });
+    expect(first.metadata.cache).toEqual({ hits: 0, misses: 4, joined: 0 });
+    expect(second.metadata.cache).toEqual({ hits: 4, misses: 0, joined: 0 });
     expect(second.signals).toEqual(first.signals);
     expect(await redis.server.cli('EXISTS', `sig-${process.pid}:AAPL:${date}`)).toBe('1');
 
@@ -48,7 +48,7 @@ describe('signal service on a real Redis', () => {
     await waitFor(async () => (await health(app)).redis_status === 'disconnected', { description: 'health to report Redis down' });
     expect(await health(app)).toMatchObject({ status: 'degraded', redis_connected: false, feature_cache_enabled: false });
     const whileDown = await generate(app, date);
-    expect(whileDown.metadata.cache).toEqual({ hits: 0, misses: 4 });
+    expect(whileDown.metadata.cache).toEqual({ hits: 0, misses: 4, joined: 0 });
     expect(whileDown.signals).toEqual(first.signals);
 
     await redis.server.restart();
@@ -60,7 +60,7 @@ describe('signal service on a real Redis', () => {
     const app = await serviceFromEnv({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }, `sig-down-${process.pid}`);
     expect(await health(app)).toMatchObject({ status: 'degraded', redis_enabled: true, redis_status: 'disconnected' });
     const { metadata } = await generate(app, tradingDay(marketData, 2));
-    expect(metadata.cache).toEqual({ hits: 0, misses: 4 });
+    expect(metadata.cache).toEqual({ hits: 0, misses: 4, joined: 0 });
   });
 
   it('stops start-up with a ConfigError naming a bad Redis variable', async () => {

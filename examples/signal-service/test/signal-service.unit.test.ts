@@ -44,7 +44,7 @@ describe('POST /api/v1/signals/generate', () => {
     expect([...returns].sort((a, b) => b - a)).toEqual(returns);
     expect(new Set(body.signals.map((s) => s.symbol))).toEqual(new Set(SYMBOLS));
     expect(body.metadata).toMatchObject({ as_of_date: date, model_version: model.version, strategy: model.strategy, num_signals: 8 });
-    expect(body.metadata.cache).toEqual({ hits: 0, misses: 8 });
+    expect(body.metadata.cache).toEqual({ hits: 0, misses: 8, joined: 0 });
     expect(Number.isNaN(Date.parse(body.metadata.generated_at))).toBe(false);
   });
 
@@ -52,8 +52,8 @@ describe('POST /api/v1/signals/generate', () => {
     const app = service(await embeddedClient());
     const first = await generate(app, { symbols: SYMBOLS, as_of_date: date });
     const second = await generate(app, { symbols: SYMBOLS, as_of_date: date });
-    expect(first.body.metadata.cache).toEqual({ hits: 0, misses: 8 });
-    expect(second.body.metadata.cache).toEqual({ hits: 8, misses: 0 });
+    expect(first.body.metadata.cache).toEqual({ hits: 0, misses: 8, joined: 0 });
+    expect(second.body.metadata.cache).toEqual({ hits: 8, misses: 0, joined: 0 });
     expect(second.body.signals).toEqual(first.body.signals);
   });
 
@@ -63,7 +63,7 @@ describe('POST /api/v1/signals/generate', () => {
     const fromCache = await generate(cached, { symbols: SYMBOLS, as_of_date: date });
     const fresh = await generate(service(null), { symbols: SYMBOLS, as_of_date: date });
     expect(fromCache.body.metadata.cache.misses).toBe(0);
-    expect(fresh.body.metadata.cache).toEqual({ hits: 0, misses: 8 });
+    expect(fresh.body.metadata.cache).toEqual({ hits: 0, misses: 8, joined: 0 });
     expect(fromCache.body.signals).toEqual(fresh.body.signals);
   });
 
@@ -71,7 +71,7 @@ describe('POST /api/v1/signals/generate', () => {
     const app = service(await embeddedClient());
     await generate(app, { symbols: ['AAPL', 'MSFT'], as_of_date: date });
     const { body } = await generate(app, { symbols: ['AAPL', 'MSFT', 'KO', 'PEP'], as_of_date: date });
-    expect(body.metadata.cache).toEqual({ hits: 2, misses: 2 });
+    expect(body.metadata.cache).toEqual({ hits: 2, misses: 2, joined: 0 });
   });
 
   it('publishes a SignalEvent on signals.generated after each generation', async () => {
@@ -129,7 +129,7 @@ describe('POST /api/v1/signals/generate', () => {
   it('keeps serving, without the cache, while Redis is unreachable', async () => {
     const { status, body } = await generate(service(await unreachableClient()), { symbols: SYMBOLS, as_of_date: date });
     expect(status).toBe(200);
-    expect(body.metadata.cache).toEqual({ hits: 0, misses: 8 });
+    expect(body.metadata.cache).toEqual({ hits: 0, misses: 8, joined: 0 });
   });
 });
 
