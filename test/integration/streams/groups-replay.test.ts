@@ -4,7 +4,7 @@ import { ALL_CHANNELS, CHANNELS } from '../../../src/events/channels.js';
 import { compareIds } from '../../../src/streams/claimer.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
-import { DeliveryLog, appendAll, connectClient, indexOf, isolatedStream, mixedEvent, orderEvent, printCounts, track } from './helpers.js';
+import { DeliveryLog, appendAll, connectClient, indexOf, isolatedStream, mixedEvent, orderEvent, printCounts, track } from '../../harness/streams/helpers.js';
 
 describe('EventStream groups and replay', () => {
   const redis = useRedisServer({ appendonly: true, appendfsync: 'always' });

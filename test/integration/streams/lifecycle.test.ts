@@ -3,7 +3,7 @@ import { ConfigError, ValidationError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
-import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, track } from './helpers.js';
+import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, track } from '../../harness/streams/helpers.js';
 
 describe('EventStream append validation and consumer life cycle', () => {
   const redis = useRedisServer({ appendonly: true, appendfsync: 'always' });

@@ -3,7 +3,7 @@ import { RedisSdkError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { ConsumerErrorStage } from '../../../src/streams/index.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
-import { DeliveryLog, connectClient, isolatedStream, orderEvent, printCounts, track } from './helpers.js';
+import { DeliveryLog, connectClient, isolatedStream, orderEvent, printCounts, track } from '../../harness/streams/helpers.js';
 
 const WRITERS = 8;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { Delivery } from '../../../src/streams/index.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
-import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, printCounts, track } from './helpers.js';
+import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, printCounts, track } from '../../harness/streams/helpers.js';
 
 const TOTAL = 10_000;
 const HANG_AT = 4_321;

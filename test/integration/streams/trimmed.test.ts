@@ -3,7 +3,7 @@ import { CHANNELS } from '../../../src/events/channels.js';
 import type { Logger } from '../../../src/internal/logger.js';
 import { EventStream } from '../../../src/streams/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
-import { appendAll, connectClient, orderEvent, track } from './helpers.js';
+import { appendAll, connectClient, orderEvent, track } from '../../harness/streams/helpers.js';
 
 /** Records every warn call; the other levels are dropped. */
 function warnRecorder(): { logger: Logger; warnings: Array<{ fields: Record<string, unknown>; msg: string }> } {

@@ -4,7 +4,8 @@ import { OrderEvent } from '../../../src/events/order-event.js';
 import { parseEvent, parseEventForChannel } from '../../../src/events/parse.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
-import { listEventFixtures, readEventFixture } from './fixture-helpers.js';
+import { thrownBy } from '../../harness/events/thrown.js';
+import { listEventFixtures, readEventFixture } from '../../harness/events/wire-fixtures.js';
 
 type EventClass = typeof SignalEvent | typeof OrderEvent | typeof PositionEvent;
 
@@ -132,13 +133,7 @@ const INVALID: Record<string, { cls: EventClass; path: string }> = {
 };
 
 function catchValidation(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
+  return thrownBy(fn, ValidationError);
 }
 
 describe('valid wire vectors', () => {

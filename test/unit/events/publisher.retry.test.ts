@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RedisTimeoutError } from '../../../../src/internal/errors.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import { PUBLISH_RETRY } from '../../../../src/events/publisher.js';
-import { FakePublishClient } from './fake-client.js';
-import { signal } from './helpers.js';
+import { RedisTimeoutError } from '../../../src/internal/errors.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import { PUBLISH_RETRY } from '../../../src/events/publisher.js';
+import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
+import { signal } from '../../harness/events/helpers.js';
 
 const timeout = (): RedisTimeoutError => new RedisTimeoutError('PUBLISH timed out');
 

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisConnectionError } from '../../../../src/internal/errors.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import { FakePublishClient } from './fake-client.js';
-import { signal } from './helpers.js';
+import { RedisConnectionError } from '../../../src/internal/errors.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
+import { signal } from '../../harness/events/helpers.js';
 
 /** Resolves after the current macrotask: every promise job queued so far has run. */
 function nextMacrotask(): Promise<void> {

@@ -1,7 +1,7 @@
 /** A scriptable stand-in for RedisClient's publishing side, to drive outages step by step. */
 import { EventEmitter } from 'node:events';
-import { RedisUnavailableError } from '../../../../src/internal/errors.js';
-import type { PublisherClient } from '../../../../src/events/publisher.js';
+import { RedisUnavailableError } from '../../../src/internal/errors.js';
+import type { PublisherClient } from '../../../src/events/publisher.js';
 
 /** A publish kept pending by {@link FakePublishClient.holdNext}. */
 export interface HeldPublish {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RedisCommandError, RedisConnectionError, RedisTimeoutError } from '../../../../src/internal/errors.js';
-import type { Logger } from '../../../../src/internal/logger.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import { FakePublishClient } from './fake-client.js';
-import { signal } from './helpers.js';
+import { RedisCommandError, RedisConnectionError, RedisTimeoutError } from '../../../src/internal/errors.js';
+import type { Logger } from '../../../src/internal/logger.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
+import { signal } from '../../harness/events/helpers.js';
 
 function warnings(): Logger & { warned: string[] } {
   const warned: string[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RedisClosedError, RedisUnavailableError, ValidationError } from '../../../../src/internal/errors.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import { FakePublishClient } from './fake-client.js';
-import { signal } from './helpers.js';
+import { RedisClosedError, RedisUnavailableError, ValidationError } from '../../../src/internal/errors.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
+import { signal } from '../../harness/events/helpers.js';
 
 /** A client whose `publish` throws synchronously instead of returning a rejected promise. */
 class ThrowingClient extends FakePublishClient {

@@ -8,8 +8,8 @@ import { SignalEvent } from '../../../src/events/signal-event.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { EventStream } from '../../../src/streams/index.js';
 import type { Consumer, Delivery } from '../../../src/streams/index.js';
-import { keygen } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
+import { keygen } from '../index.js';
+import { expectNoUnhandledRejections } from '../../integration/client/unhandled.js';
 
 // Every stream test file asserts that no failure path (killed server, cut reads) leaks a rejection.
 expectNoUnhandledRejections();

@@ -1,13 +1,13 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, RedisClosedError, ValidationError } from '../../../../src/internal/errors.js';
-import type { AnyEvent } from '../../../../src/events/channels.js';
-import { OrderEvent } from '../../../../src/events/order-event.js';
-import { PositionEvent } from '../../../../src/events/position-event.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import { SignalEvent } from '../../../../src/events/signal-event.js';
-import { EventSubscriber } from '../../../../src/events/subscriber.js';
-import type { HandlerErrorContext, InvalidMessage, MessageMeta } from '../../../../src/events/subscriber-types.js';
-import { embeddedPair, onCleanup, order, position, signal, waitFor } from './helpers.js';
+import { ConfigError, RedisClosedError, ValidationError } from '../../../src/internal/errors.js';
+import type { AnyEvent } from '../../../src/events/channels.js';
+import { OrderEvent } from '../../../src/events/order-event.js';
+import { PositionEvent } from '../../../src/events/position-event.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import { SignalEvent } from '../../../src/events/signal-event.js';
+import { EventSubscriber } from '../../../src/events/subscriber.js';
+import type { HandlerErrorContext, InvalidMessage, MessageMeta } from '../../../src/events/subscriber-types.js';
+import { embeddedPair, onCleanup, order, position, signal, waitFor } from '../../harness/events/helpers.js';
 
 async function setup(options: ConstructorParameters<typeof EventSubscriber>[1] = {}) {
   const { client } = await embeddedPair();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RedisClosedError, ValidationError } from '../../../../src/internal/errors.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import type { EventStreamSink } from '../../../../src/events/publisher.js';
-import type { AnyEvent } from '../../../../src/events/channels.js';
-import { SignalEvent } from '../../../../src/events/signal-event.js';
-import { OrderEvent } from '../../../../src/events/order-event.js';
-import { embeddedPair, onCleanup, order, position, signal, waitFor } from './helpers.js';
-import type { RedisClient } from '../../../../src/client/redis-client.js';
+import { RedisClosedError, ValidationError } from '../../../src/internal/errors.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import type { EventStreamSink } from '../../../src/events/publisher.js';
+import type { AnyEvent } from '../../../src/events/channels.js';
+import { SignalEvent } from '../../../src/events/signal-event.js';
+import { OrderEvent } from '../../../src/events/order-event.js';
+import { embeddedPair, onCleanup, order, position, signal, waitFor } from '../../harness/events/helpers.js';
+import type { RedisClient } from '../../../src/client/redis-client.js';
 
 /** A raw subscriber on its own connection that records every message it receives. */
 async function rawListener(client: RedisClient, channels: string[]): Promise<Array<{ channel: string; message: string }>> {

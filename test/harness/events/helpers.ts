@@ -1,13 +1,13 @@
 /** Shared builders for the event-bus unit tests: embedded clients on one server, sample events. */
 import { afterEach } from 'vitest';
-import { createEmbeddedServer } from '../../../../src/embedded.js';
-import type { EmbeddedServer } from '../../../../src/embedded.js';
-import type { RedisClient } from '../../../../src/client/redis-client.js';
-import { OrderEvent } from '../../../../src/events/order-event.js';
-import { PositionEvent } from '../../../../src/events/position-event.js';
-import { SignalEvent } from '../../../../src/events/signal-event.js';
+import { createEmbeddedServer } from '../../../src/embedded.js';
+import type { EmbeddedServer } from '../../../src/embedded.js';
+import type { RedisClient } from '../../../src/client/redis-client.js';
+import { OrderEvent } from '../../../src/events/order-event.js';
+import { PositionEvent } from '../../../src/events/position-event.js';
+import { SignalEvent } from '../../../src/events/signal-event.js';
 
-export { waitFor } from '../../../harness/wait-for.js';
+export { waitFor } from '../wait-for.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 

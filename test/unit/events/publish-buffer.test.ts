@@ -2,15 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../../../src/internal/errors.js';
-import type { Logger } from '../../../../src/internal/logger.js';
-import { EventPublisher } from '../../../../src/events/publisher.js';
-import type * as BufferFile from '../../../../src/events/buffer-file.js';
-import { FakePublishClient } from './fake-client.js';
-import { signal, waitFor } from './helpers.js';
+import { ConfigError } from '../../../src/internal/errors.js';
+import type { Logger } from '../../../src/internal/logger.js';
+import { EventPublisher } from '../../../src/events/publisher.js';
+import type * as BufferFile from '../../../src/events/buffer-file.js';
+import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
+import { signal, waitFor } from '../../harness/events/helpers.js';
 
 const writes = vi.hoisted(() => ({ count: 0 }));
-vi.mock('../../../../src/events/buffer-file.js', async (importOriginal) => {
+vi.mock('../../../src/events/buffer-file.js', async (importOriginal) => {
   const actual = await importOriginal<typeof BufferFile>();
   return {
     ...actual,
