@@ -15,7 +15,7 @@ import type { EventInit, FieldKey, WireEventBase } from './init.js';
 export interface EventSpec<W extends WireEventBase> {
   /** Class name, used as the subject of validation errors. */
   readonly name: string;
-  /** The `event_type` literal, which is also the channel name. */
+  /** The `event_type` literal, read from the schema. */
   readonly eventType: W['event_type'];
   readonly schema: SyncSchema<W>;
   /**
@@ -27,14 +27,19 @@ export interface EventSpec<W extends WireEventBase> {
   readonly fields: readonly FieldKey[];
 }
 
-/** Builds an {@link EventSpec} from a valibot object schema (field names read once, here). */
-export function defineEventSpec<W extends WireEventBase>(
-  name: string,
-  eventType: W['event_type'],
-  schema: SyncSchema<W> & { readonly entries: v.ObjectEntries },
-): EventSpec<W> {
+/** A valibot object schema of a wire event, whose `event_type` entry is a literal (the event's type). */
+export type WireEventSchema<W extends WireEventBase> = SyncSchema<W> & {
+  readonly entries: v.ObjectEntries & { readonly event_type: { readonly literal: W['event_type'] } };
+};
+
+/**
+ * Builds an {@link EventSpec} from a valibot object schema: the event type is the schema's
+ * `event_type` literal, and field names are read once, here.
+ */
+export function defineEventSpec<W extends WireEventBase>(name: string, schema: WireEventSchema<W>): EventSpec<W> {
   // Spreading keeps the key order; replacing an existing key keeps its position.
-  const generatedEnvelopeSchema = v.object({ ...schema.entries, timestamp: v.string(), event_id: v.string() }) as unknown as SyncSchema<W>;
+  const generatedEnvelopeSchema = v.object({ ...(schema.entries as v.ObjectEntries), timestamp: v.string(), event_id: v.string() }) as unknown as SyncSchema<W>;
+  const eventType = schema.entries.event_type.literal;
   return Object.freeze({ name, eventType, schema, generatedEnvelopeSchema, fields: payloadFieldKeys(Object.keys(schema.entries)) });
 }
 
@@ -71,7 +76,7 @@ function freezeWire<W extends WireEventBase>(wire: W): Readonly<W> {
 }
 
 /**
- * Base class of {@link SignalEvent}, {@link OrderEvent} and {@link PositionEvent}. Instances are
+ * Base class of every event class (`SignalEvent`, `OrderEvent`, `PositionEvent`). Instances are
  * immutable; `toJSON()` returns the wire object, so `JSON.stringify(event)` writes wire JSON.
  */
 export abstract class BaseEvent<W extends WireEventBase> {

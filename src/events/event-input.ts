@@ -3,27 +3,10 @@
  * objects for the `publishXEvent` helpers. Both throw before anything is sent.
  */
 import { ValidationError } from '../internal/errors.js';
-import { ALL_CHANNELS, CHANNELS, isChannel } from './channels.js';
-import type { Channel, EventOf } from './channels.js';
-import { OrderEvent } from './order-event.js';
-import { PositionEvent } from './position-event.js';
-import type { OrderEventInit, PositionEventInit, SignalEventInit } from './schemas.js';
-import { SignalEvent } from './signal-event.js';
-
-type EventClass<C extends Channel> = abstract new (...args: never[]) => EventOf<C>;
-
-const CLASSES: { readonly [C in Channel]: EventClass<C> } = {
-  [CHANNELS.SIGNALS]: SignalEvent,
-  [CHANNELS.ORDERS]: OrderEvent,
-  [CHANNELS.POSITIONS]: PositionEvent,
-};
-
-/** The camelCase init object of the event class carried on channel `C`. */
-export type InitOf<C extends Channel> = {
-  'signals.generated': SignalEventInit;
-  'orders.executed': OrderEventInit;
-  'positions.updated': PositionEventInit;
-}[C];
+import { kindOfChannel } from './channels.js';
+import type { Channel, EventOf, InitOf } from './channels.js';
+import type { EventClass } from './event-kind.js';
+import { REGISTRY } from './registry.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -35,18 +18,14 @@ function describe(value: unknown): string {
  * Returns `event` when it is an instance of the class carried on `channel` and its own channel
  * is `channel`.
  *
- * @throws {ValidationError} (subject `event`, path `''` or `event_type`) otherwise.
+ * @throws {ValidationError} (subject `channel`) for an unknown channel, or (subject `event`, path
+ * `''` or `event_type`) for an event of another class or channel.
  */
 export function assertEventForChannel<C extends Channel>(channel: C, event: unknown): EventOf<C> {
-  if (!isChannel(channel)) {
-    throw new ValidationError('channel', [
-      { path: '', message: `must be one of ${ALL_CHANNELS.join(', ')}; got ${JSON.stringify(String(channel))}` },
-    ]);
-  }
-  const cls = CLASSES[channel] as EventClass<C>;
-  if (!(event instanceof cls)) {
+  const kind = kindOfChannel(channel);
+  if (!(event instanceof kind.event)) {
     throw new ValidationError('event', [
-      { path: '', message: `channel ${channel} carries ${cls.name} instances; got ${describe(event)}` },
+      { path: '', message: `channel ${channel} carries ${kind.name} instances; got ${describe(event)}` },
     ]);
   }
   if (event.channel !== channel) {
@@ -54,23 +33,20 @@ export function assertEventForChannel<C extends Channel>(channel: C, event: unkn
       { path: 'event_type', message: `event_type ${JSON.stringify(event.channel)} does not match channel ${channel}` },
     ]);
   }
-  return event;
+  return event as EventOf<C>;
 }
 
 /**
  * An event for `channel` from either an instance (checked as in {@link assertEventForChannel})
  * or a camelCase init object (constructed, hence validated).
  *
- * @throws {ValidationError} for an invalid init, or an instance of another class or channel.
+ * @throws {ValidationError} for an unknown channel, an invalid init, or an instance of another
+ * class or channel.
  */
 export function eventForChannel<C extends Channel>(channel: C, input: EventOf<C> | InitOf<C>): EventOf<C> {
-  const cls = CLASSES[channel] as EventClass<C>;
-  if (input instanceof cls) return assertEventForChannel(channel, input);
-  if (typeof input !== 'object' || input === null || isEventInstance(input)) return assertEventForChannel(channel, input);
-  const make = cls as unknown as new (init: InitOf<C>) => EventOf<C>;
-  return assertEventForChannel(channel, new make(input as InitOf<C>));
-}
-
-function isEventInstance(value: object): boolean {
-  return value instanceof SignalEvent || value instanceof OrderEvent || value instanceof PositionEvent;
+  if (typeof input !== 'object' || input === null || REGISTRY.byInstance(input) !== undefined) {
+    return assertEventForChannel(channel, input);
+  }
+  const make = kindOfChannel(channel).event as unknown as EventClass<EventOf<C>, InitOf<C>>;
+  return assertEventForChannel(channel, new make(input));
 }

@@ -1,10 +1,9 @@
 /** The `orders.executed` event: an execution run submitted orders for a strategy. */
 import { BaseEvent, defineEventSpec, parseWireForConstructor } from './base.js';
-import { CHANNELS } from './channels.js';
 import { OrderEventSchema } from './schemas.js';
 import type { OrderEventInit, OrderEventWire } from './schemas.js';
 
-const SPEC = defineEventSpec<OrderEventWire>('OrderEvent', CHANNELS.ORDERS, OrderEventSchema);
+const SPEC = defineEventSpec<OrderEventWire>('OrderEvent', OrderEventSchema);
 
 /**
  * Orders were executed for a run. Wire-compatible with the Python `OrderEvent` model. A partial
@@ -21,7 +20,7 @@ const SPEC = defineEventSpec<OrderEventWire>('OrderEvent', CHANNELS.ORDERS, Orde
  */
 export class OrderEvent extends BaseEvent<OrderEventWire> {
   /** The channel `OrderEvent`s are published on. */
-  static readonly channel = CHANNELS.ORDERS;
+  static readonly channel = SPEC.eventType;
 
   /** Id (UUID string) of the execution run. */
   readonly runId: string;

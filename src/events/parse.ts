@@ -1,30 +1,14 @@
 /**
  * Parsing wire messages whose type is known only at run time: by their `event_type`, or by the
- * channel they arrived on.
+ * channel they arrived on. The class for each comes from the event registry.
  */
 import { ValidationError } from '../internal/errors.js';
 import { parseJsonOrThrow } from '../internal/validation.js';
-import { ALL_CHANNELS, CHANNELS, isChannel } from './channels.js';
+import { describeReceived, kindOfChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf } from './channels.js';
-import { OrderEvent } from './order-event.js';
-import { PositionEvent } from './position-event.js';
-import { SignalEvent } from './signal-event.js';
+import { REGISTRY } from './registry.js';
 
-type EventParsers = { readonly [C in Channel]: (input: unknown) => EventOf<C> };
-
-const PARSERS: EventParsers = {
-  [CHANNELS.SIGNALS]: (input) => SignalEvent.fromJSON(input),
-  [CHANNELS.ORDERS]: (input) => OrderEvent.fromJSON(input),
-  [CHANNELS.POSITIONS]: (input) => PositionEvent.fromJSON(input),
-};
-
-const EXPECTED = ALL_CHANNELS.map((c) => JSON.stringify(c)).join(', ');
 const textDecoder = new TextDecoder();
-
-function describe(value: unknown): string {
-  if (typeof value !== 'string') return value === undefined ? 'it is missing' : `got ${typeof value}`;
-  return `got ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
-}
 
 /**
  * Parses a wire message (JSON text, bytes, or an already-parsed object) into the event class
@@ -48,13 +32,14 @@ export function parseEvent(input: unknown): AnyEvent {
     throw new ValidationError('event', [{ path: '', message: 'expected a JSON object' }]);
   }
   const eventType: unknown = (data as Readonly<Record<string, unknown>>)['event_type'];
-  // isChannel uses a Set, so `__proto__` or `constructor` never select a prototype member.
-  if (!isChannel(eventType)) {
+  // The registry looks types up in a Map, so `__proto__` or `constructor` never select a prototype member.
+  const kind = REGISTRY.byEventType(eventType);
+  if (kind === undefined) {
     throw new ValidationError('event', [
-      { path: 'event_type', message: `must be one of ${EXPECTED}; ${describe(eventType)}` },
+      { path: 'event_type', message: `must be one of ${REGISTRY.eventTypeList}; ${describeReceived(eventType)}` },
     ]);
   }
-  return PARSERS[eventType](data);
+  return kind.event.fromJSON(data);
 }
 
 /**
@@ -68,9 +53,5 @@ export function parseEvent(input: unknown): AnyEvent {
  * that channel.
  */
 export function parseEventForChannel<C extends Channel>(channel: C, input: unknown): EventOf<C> {
-  if (!isChannel(channel)) {
-    throw new ValidationError('channel', [{ path: '', message: `must be one of ${EXPECTED}; ${describe(channel)}` }]);
-  }
-  const parse: (input: unknown) => EventOf<C> = PARSERS[channel];
-  return parse(input);
+  return kindOfChannel(channel).event.fromJSON(input) as EventOf<C>;
 }

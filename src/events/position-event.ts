@@ -1,10 +1,9 @@
 /** The `positions.updated` event: a fill or order changed a position. */
 import { BaseEvent, defineEventSpec, parseWireForConstructor } from './base.js';
-import { CHANNELS } from './channels.js';
 import { PositionEventSchema } from './schemas.js';
 import type { PositionAction, PositionEventInit, PositionEventWire } from './schemas.js';
 
-const SPEC = defineEventSpec<PositionEventWire>('PositionEvent', CHANNELS.POSITIONS, PositionEventSchema);
+const SPEC = defineEventSpec<PositionEventWire>('PositionEvent', PositionEventSchema);
 
 /**
  * A position changed. Wire-compatible with the Python `PositionEvent` model. `price` is a decimal
@@ -22,7 +21,7 @@ const SPEC = defineEventSpec<PositionEventWire>('PositionEvent', CHANNELS.POSITI
  */
 export class PositionEvent extends BaseEvent<PositionEventWire> {
   /** The channel `PositionEvent`s are published on. */
-  static readonly channel = CHANNELS.POSITIONS;
+  static readonly channel = SPEC.eventType;
 
   /** Instrument symbol. */
   readonly symbol: string;

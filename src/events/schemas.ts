@@ -1,13 +1,14 @@
 /**
  * valibot schemas of the events as they travel on the wire (snake_case JSON, exactly as the
  * Python services' Pydantic models write them). They are the single source of truth: the wire
- * types below are inferred from them, and the camelCase init types are derived from those.
+ * types below are inferred from them, and the camelCase init types are derived from those. Each
+ * schema's `event_type` literal is written here only: the event classes and the registry
+ * (`registry.ts`, which maps each channel to its schema and class) read it from the schema.
  *
  * Unknown fields are tolerated and dropped (`v.object` keeps only known keys, which also keeps
  * `__proto__`/`constructor` keys of hostile input out of the output).
  */
 import * as v from 'valibot';
-import { CHANNELS } from './channels.js';
 import { decimalProblem, isoDateProblem, timestampProblem } from './formats.js';
 import type { EventInit } from './init.js';
 
@@ -51,7 +52,7 @@ export type PositionAction = (typeof POSITION_ACTIONS)[number];
 
 /** Wire schema of a `signals.generated` event. */
 export const SignalEventSchema = v.object({
-  event_type: v.literal(CHANNELS.SIGNALS),
+  event_type: v.literal('signals.generated'),
   timestamp: TimestampSchema,
   strategy_id: v.string(),
   symbols: v.pipe(v.array(v.string()), v.minLength(1)),
@@ -62,7 +63,7 @@ export const SignalEventSchema = v.object({
 
 /** Wire schema of an `orders.executed` event. */
 export const OrderEventSchema = v.object({
-  event_type: v.literal(CHANNELS.ORDERS),
+  event_type: v.literal('orders.executed'),
   timestamp: TimestampSchema,
   run_id: v.pipe(v.string(), v.uuid()),
   strategy_id: v.string(),
@@ -74,7 +75,7 @@ export const OrderEventSchema = v.object({
 
 /** Wire schema of a `positions.updated` event. */
 export const PositionEventSchema = v.object({
-  event_type: v.literal(CHANNELS.POSITIONS),
+  event_type: v.literal('positions.updated'),
   timestamp: TimestampSchema,
   symbol: v.string(),
   action: v.picklist(POSITION_ACTIONS),

@@ -10,7 +10,7 @@ import type { Logger } from '../internal/logger.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { EventIterator } from './bounded-queue.js';
-import { ALL_CHANNELS, isChannel } from './channels.js';
+import { checkChannel, isChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf } from './channels.js';
 import { parseEvent, parseEventForChannel } from './parse.js';
 import { SUBSCRIBER_DEFAULTS } from './subscriber-types.js';
@@ -83,10 +83,7 @@ export class EventSubscriber {
    * @see https://redis.io/commands/subscribe/
    */
   async on<C extends Channel>(channel: C, handler: EventHandler<EventOf<C>>): Promise<Unsubscribe> {
-    if (!isChannel(channel)) {
-      throw new ValidationError('channel', [{ path: '', message: `must be one of ${ALL_CHANNELS.join(', ')}; got ${JSON.stringify(String(channel))}` }]);
-    }
-    return this.#add('channel', channel, handler as AnyHandler);
+    return this.#add('channel', checkChannel(channel), handler as AnyHandler);
   }
 
   /**

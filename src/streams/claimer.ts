@@ -5,13 +5,8 @@
  */
 import type { RedisClient } from '../client/redis-client.js';
 import type { Logger } from '../internal/logger.js';
+import { PENDING_SCAN_LIMIT } from './options.js';
 import type { BatchItem } from './processor.js';
-
-/**
- * Most pending entries looked at when refreshing delivery counts or this consumer's own list; a
- * claimed page beyond it would get no counts, so `batchSize` (the page size) may not exceed it.
- */
-export const PENDING_SCAN_LIMIT = 10_000;
 
 /** Claimed entries of one stream, with delivery counts. */
 export interface ClaimedPage {

@@ -5,10 +5,8 @@
  */
 import { ValidationError } from '../internal/errors.js';
 import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
-import { OrderEvent } from '../events/order-event.js';
 import { parseEventForChannel } from '../events/parse.js';
-import { PositionEvent } from '../events/position-event.js';
-import { SignalEvent } from '../events/signal-event.js';
+import { REGISTRY } from '../events/registry.js';
 
 /** Field names of a stream entry. */
 export const ENTRY_FIELDS = Object.freeze({
@@ -27,22 +25,18 @@ export function deadLetterKeyFor(keyPrefix: string, channel: Channel): string {
   return `${keyPrefix}dlq:${channel}`;
 }
 
-/** Whether `value` is an instance of one of the event classes (plain objects are refused). */
-export function isStreamEvent(value: unknown): value is AnyEvent {
-  return value instanceof SignalEvent || value instanceof OrderEvent || value instanceof PositionEvent;
-}
+const CLASS_NAMES = REGISTRY.kinds.map((kind) => kind.name).join(', ');
 
 /**
  * The fields of the entry that stores `event`.
  *
- * @throws {ValidationError} when `event` is not a `SignalEvent`, `OrderEvent` or `PositionEvent`.
+ * @throws {ValidationError} when `event` is not an instance of an event class (plain objects
+ * are refused).
  */
 export function encodeEntry(event: AnyEvent): Record<string, string> {
-  if (!isStreamEvent(event)) {
+  if (REGISTRY.byInstance(event) === undefined) {
     const got = event === null ? 'null' : typeof event === 'object' ? 'a plain object' : typeof event;
-    throw new ValidationError('event', [
-      { path: '', message: `expected a SignalEvent, OrderEvent or PositionEvent instance; got ${got}` },
-    ]);
+    throw new ValidationError('event', [{ path: '', message: `expected an instance of one of ${CLASS_NAMES}; got ${got}` }]);
   }
   const fields: Record<string, string> = {
     [ENTRY_FIELDS.EVENT]: event.toWire(),

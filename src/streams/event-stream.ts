@@ -6,8 +6,7 @@
  */
 import type { RedisClient } from '../client/redis-client.js';
 import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
-import { isChannel } from '../events/channels.js';
-import { ValidationError } from '../internal/errors.js';
+import { checkChannel } from '../events/channels.js';
 import { componentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
 import { Consumer } from './consumer.js';
@@ -87,7 +86,8 @@ export class EventStream {
    * `maxDeliveries` or at once when it is not a valid event. Redis errors never escape: the
    * consumer logs them, reports them to `onError`, and backs off.
    *
-   * @throws {ConfigError} for invalid options (before anything is sent).
+   * @throws {ConfigError} for invalid options, {@link ValidationError} for an unknown channel
+   * (both before anything is sent).
    */
   consume<C extends Channel>(options: ConsumeOptions<C>): Consumer<C> {
     const resolved = resolveConsumeOptions(options);
@@ -110,18 +110,12 @@ export class EventStream {
    * @example
    * for await (const position of stream.replay({ channel: CHANNELS.POSITIONS, from: '0' })) book.apply(position);
    *
-   * @throws {ConfigError} for invalid options, at the call (before anything is sent).
+   * @throws {ConfigError} for invalid options, {@link ValidationError} for an unknown channel, at
+   * the call (before anything is sent).
    */
   replay<C extends Channel>(options: ReplayOptions<C>): AsyncGenerator<EventOf<C>, void, undefined> {
     checkReplayOptions(options);
     const key = streamKeyFor(this.#keyPrefix, checkChannel(options.channel));
     return replayStream(this.#client, key, options, this.#log);
   }
-}
-
-function checkChannel<C extends Channel>(channel: C): C {
-  if (!isChannel(channel)) {
-    throw new ValidationError('channel', [{ path: '', message: `unknown channel ${JSON.stringify(channel)}` }]);
-  }
-  return channel;
 }

@@ -1,13 +1,13 @@
 /**
  * Options of {@link EventStream} and of its consumers, with their defaults in one place, resolved
- * and validated once: a bad option throws a {@link ConfigError} naming it, before anything is sent.
+ * and validated once, before anything is sent: a bad option throws a {@link ConfigError} naming it,
+ * an unknown channel the `ValidationError` of every channel check in the SDK.
  */
 import { integerOption } from '../internal/config.js';
 import { ConfigError } from '../internal/errors.js';
-import { isChannel } from '../events/channels.js';
+import { checkChannel } from '../events/channels.js';
 import type { Channel } from '../events/channels.js';
 import type { Logger } from '../internal/logger.js';
-import { PENDING_SCAN_LIMIT } from './claimer.js';
 import type { ConsumerErrorHandler, DeliveryHandler } from './delivery.js';
 
 /** Options of {@link EventStream}. */
@@ -62,6 +62,13 @@ export interface ConsumeOptions<C extends Channel = Channel> {
   onError?: ConsumerErrorHandler;
 }
 
+/**
+ * Most pending entries a claim looks at when refreshing delivery counts or this consumer's own
+ * list; a claimed page beyond it would get no counts, so `batchSize` (the page size) may not
+ * exceed it.
+ */
+export const PENDING_SCAN_LIMIT = 10_000;
+
 /** The defaults of {@link EventStreamOptions} and {@link ConsumeOptions}, in one place. */
 export const STREAM_DEFAULTS = Object.freeze({
   keyPrefix: 'stream:',
@@ -113,13 +120,15 @@ export function resolveStreamOptions(options: EventStreamOptions): ResolvedStrea
   return { keyPrefix, maxLen: positiveInt(options.maxLen, STREAM_DEFAULTS.maxLen, 'maxLen') };
 }
 
-/** Applies the defaults of {@link ConsumeOptions}. @throws {ConfigError} naming the bad option. */
+/**
+ * Applies the defaults of {@link ConsumeOptions}.
+ *
+ * @throws {ConfigError} naming the bad option; {@link ValidationError} for an unknown channel.
+ */
 export function resolveConsumeOptions<C extends Channel>(options: ConsumeOptions<C>): ResolvedConsumeOptions<C> {
   const channels: unknown = options.channels;
   if (!Array.isArray(channels) || channels.length === 0) throw configError('channels', 'must list at least one channel');
-  for (const channel of channels) {
-    if (!isChannel(channel)) throw configError('channels', `contains an unknown channel ${JSON.stringify(channel)}`);
-  }
+  for (const channel of channels) checkChannel(channel as Channel);
   if (new Set(channels).size !== channels.length) throw configError('channels', 'must not repeat a channel');
   if (typeof options.handler !== 'function') throw configError('handler', 'must be a function');
   if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError', 'must be a function');

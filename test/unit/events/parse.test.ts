@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/internal/errors.js';
-import { ALL_CHANNELS, CHANNELS, isChannel } from '../../../src/events/channels.js';
+import { CHANNELS } from '../../../src/events/channels.js';
 import type { Channel } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { parseEvent, parseEventForChannel } from '../../../src/events/parse.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
+import { thrownBy } from '../../harness/events/thrown.js';
 
 const order = new OrderEvent({
   runId: '550e8400-e29b-41d4-a716-446655440000', strategyId: 's', numOrders: 1, numAccepted: 1, numRejected: 0,
@@ -14,26 +15,8 @@ const signal = new SignalEvent({ strategyId: 's', symbols: ['A'], numSignals: 1,
 const position = new PositionEvent({ symbol: 'A', action: 'buy', qtyChange: 1, newQty: 1, price: '1.5', strategyId: 's' });
 
 function issuesOf(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return [...(error as ValidationError).issues];
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
+  return [...thrownBy(fn, ValidationError).issues];
 }
-
-describe('CHANNELS', () => {
-  it('names the three platform channels', () => {
-    expect(CHANNELS).toEqual({ SIGNALS: 'signals.generated', ORDERS: 'orders.executed', POSITIONS: 'positions.updated' });
-    expect(ALL_CHANNELS).toEqual(['signals.generated', 'orders.executed', 'positions.updated']);
-  });
-
-  it('isChannel accepts channel names only, never prototype keys', () => {
-    for (const c of ALL_CHANNELS) expect(isChannel(c)).toBe(true);
-    for (const x of ['constructor', '__proto__', 'toString', 'signals', '', 1, null]) expect(isChannel(x)).toBe(false);
-  });
-});
 
 describe('parseEvent', () => {
   it('returns the class named by event_type', () => {

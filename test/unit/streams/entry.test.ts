@@ -7,7 +7,8 @@ import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { compareIds } from '../../../src/streams/claimer.js';
 import { deadLetterFields } from '../../../src/streams/dead-letter.js';
-import { deadLetterKeyFor, decodeEntry, encodeEntry, isStreamEvent, rawPayload, streamKeyFor } from '../../../src/streams/entry.js';
+import { EVENT_KINDS, REGISTRY } from '../../../src/events/registry.js';
+import { deadLetterKeyFor, decodeEntry, encodeEntry, rawPayload, streamKeyFor } from '../../../src/streams/entry.js';
 
 const RUN_ID = '7b0c2f4e-3c1d-4a5b-9e8f-112233445566';
 const signal = new SignalEvent({ strategyId: 'alpha', symbols: ['AAPL', 'MSFT'], numSignals: 2, asOfDate: '2025-01-17' });
@@ -32,9 +33,10 @@ describe('stream entry encoding', () => {
   it('refuses plain objects, null and other values with ValidationError', () => {
     for (const bad of [{ ...order.toJSON() }, null, undefined, 42, order.toWire()]) {
       expect(() => encodeEntry(bad as unknown as AnyEvent)).toThrow(ValidationError);
-      expect(isStreamEvent(bad)).toBe(false);
+      expect(() => encodeEntry(bad as unknown as AnyEvent)).toThrow(/instance of one of SignalEvent, OrderEvent, PositionEvent/);
+      expect(REGISTRY.byInstance(bad)).toBeUndefined();
     }
-    expect(isStreamEvent(position)).toBe(true);
+    expect(REGISTRY.byInstance(position)).toBe(EVENT_KINDS.POSITIONS);
   });
 
   it('rejects entries without an event field, with invalid JSON, or of another channel', () => {

@@ -6,17 +6,12 @@ import { EventStream, STREAM_DEFAULTS } from '../../../src/streams/index.js';
 import type { ConsumeOptions } from '../../../src/streams/index.js';
 import { resolveConsumeOptions, resolveStreamOptions } from '../../../src/streams/options.js';
 import { checkReplayOptions } from '../../../src/streams/replay.js';
+import { thrownBy } from '../../harness/events/thrown.js';
 
 const base: ConsumeOptions = { channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', handler: () => undefined };
 
 function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(fn, ConfigError);
 }
 
 describe('consume options', () => {
@@ -39,7 +34,6 @@ describe('consume options', () => {
     ['maxDeliveries', { maxDeliveries: Number.NaN }],
     ['channels', { channels: [] }],
     ['channels', { channels: ['orders.executed', 'orders.executed'] }],
-    ['channels', { channels: ['orders'] }],
     ['group', { group: '' }],
     ['consumer', { consumer: 42 }],
     ['handler', { handler: 'nope' }],
@@ -49,6 +43,12 @@ describe('consume options', () => {
     const error = configErrorOf(() => resolveConsumeOptions({ ...base, ...patch } as unknown as ConsumeOptions<Channel>));
     expect(error.context['option']).toBe(option);
     expect(error.message).toContain(option);
+  });
+
+  it('rejects an unknown channel with the ValidationError of every channel check', () => {
+    const unknown = (): unknown => resolveConsumeOptions({ ...base, channels: ['orders'] } as unknown as ConsumeOptions<Channel>);
+    expect(unknown).toThrow(ValidationError);
+    expect(unknown).toThrow('Invalid channel: must be one of "signals.generated", "orders.executed", "positions.updated"; got "orders"');
   });
 });
 
