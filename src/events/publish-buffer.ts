@@ -5,6 +5,7 @@
  * while a write runs produce exactly one more.
  */
 import { integerOption } from '../internal/config.js';
+import { errorMessage } from '../internal/error-text.js';
 import { ConfigError } from '../internal/errors.js';
 import type { Logger } from '../internal/logger.js';
 import { formatBufferFile, moveAside, readBufferFile, writeBufferFileAtomic } from './buffer-file.js';
@@ -59,7 +60,7 @@ export class PublishBuffer {
     try {
       contents = readBufferFile(file);
     } catch (err) {
-      this.#log.error({ err: (err as Error).message, path: file }, 'could not read the persisted publish buffer; starting empty');
+      this.#log.error({ err: errorMessage(err), path: file }, 'could not read the persisted publish buffer; starting empty');
       return;
     }
     if (contents.badLines.length > 0) {
@@ -67,7 +68,7 @@ export class PublishBuffer {
       try {
         movedTo = moveAside(file);
       } catch (err) {
-        this.#log.error({ err: (err as Error).message, path: file }, 'could not move the corrupt publish buffer aside');
+        this.#log.error({ err: errorMessage(err), path: file }, 'could not move the corrupt publish buffer aside');
       }
       this.#log.error(
         { path: file, movedTo, badLines: contents.badLines.slice(0, 20), kept: contents.entries.length },
@@ -143,7 +144,7 @@ export class PublishBuffer {
       try {
         await writeBufferFileAtomic(file, formatBufferFile(this.toArray()));
       } catch (err) {
-        this.#log.error({ err: (err as Error).message, path: file }, 'could not persist the publish buffer');
+        this.#log.error({ err: errorMessage(err), path: file }, 'could not persist the publish buffer');
       }
     }
   }

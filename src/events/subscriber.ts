@@ -165,7 +165,7 @@ export class EventSubscriber {
         await (kind === 'channel' ? connection.unsubscribe([key]) : connection.punsubscribe([key]));
       });
     } catch (err) {
-      this.#log.warn({ err: (err as Error).message, [kind]: key }, 'unsubscribe failed');
+      this.#log.warn({ err: errorMessage(err), [kind]: key }, 'unsubscribe failed');
     }
   }
 
@@ -220,7 +220,7 @@ export class EventSubscriber {
 
   #reportInvalid(raw: string, meta: MessageMeta, err: unknown): void {
     this.#stats.invalid += 1;
-    const error = err instanceof ValidationError ? err : new ValidationError('event', [{ path: '', message: String(err) }], { cause: err });
+    const error = err instanceof ValidationError ? err : new ValidationError('event', [{ path: '', message: errorMessage(err, true) }], { cause: err });
     if (this.#invalidHandlers.size === 0) {
       this.#log.warn({ ...meta, err: error.message }, 'invalid event message dropped');
       return;
@@ -230,7 +230,7 @@ export class EventSubscriber {
       try {
         handler(message);
       } catch (handlerErr) {
-        this.#log.error({ ...meta, err: (handlerErr as Error).message }, 'onInvalid handler threw');
+        this.#log.error({ ...meta, err: errorMessage(handlerErr) }, 'onInvalid handler threw');
       }
     }
   }
@@ -245,7 +245,7 @@ export class EventSubscriber {
       try {
         handler(err, { ...meta, event });
       } catch (handlerErr) {
-        this.#log.error({ ...meta, err: (handlerErr as Error).message }, 'onError handler threw');
+        this.#log.error({ ...meta, err: errorMessage(handlerErr) }, 'onError handler threw');
       }
     }
   }
@@ -271,7 +271,7 @@ export class EventSubscriber {
       if (connection.isReady && channels.length > 0) await connection.unsubscribe(channels);
       if (connection.isReady && patterns.length > 0) await connection.punsubscribe(patterns);
     } catch (err) {
-      this.#log.debug({ err: (err as Error).message }, 'unsubscribe on close failed');
+      this.#log.debug({ err: errorMessage(err) }, 'unsubscribe on close failed');
     }
     await connection.close();
   }

@@ -6,7 +6,6 @@
  * claimed again after `claimIdleMs` (by this or another consumer), then dead-lettered after
  * `maxDeliveries`. Redis errors never escape: the consumer logs, reports and backs off.
  */
-import type { StreamBatch } from '../client/backend.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { backoffDelay } from '../internal/backoff.js';
 import { RedisCommandError } from '../internal/errors.js';
@@ -28,6 +27,9 @@ export interface ConsumerContext<C extends Channel> {
   streamKey(channel: C): string;
   deadLetterKey(channel: C): string;
 }
+
+/** The entries one `XREADGROUP` returned for one stream. */
+type StreamBatch = Awaited<ReturnType<RedisClient['streams']['readGroup']>>[number];
 
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 5000;
