@@ -90,16 +90,18 @@ export type {
   SubscriberStreamOptions,
   Unsubscribe,
 } from './events/subscriber-types.js';
-export { EventStream, STREAM_DEFAULTS } from './streams/index.js';
+export { EventStream } from './streams/event-stream.js';
+export type { Consumer } from './streams/consumer.js';
+export { STREAM_DEFAULTS } from './streams/options.js';
+export type { ConsumeOptions, EventStreamOptions } from './streams/options.js';
+export type { ReplayOptions } from './streams/replay.js';
 export type {
   ChannelDelivery,
-  Consumer,
-  ConsumeOptions,
   ConsumerErrorHandler,
   ConsumerErrorStage,
   ConsumerStats,
   Delivery,
   DeliveryHandler,
-  EventStreamOptions,
-  ReplayOptions,
-} from './streams/index.js';
+} from './streams/delivery.js';
+export { ENTRY_FIELDS } from './streams/entry.js';
+export { DEAD_LETTER_FIELDS } from './streams/dead-letter.js';

@@ -7,7 +7,33 @@ import type { Channel } from '../events/channels.js';
 import { errorMessage } from '../internal/error-text.js';
 import { rawPayload } from './entry.js';
 
-/** Field names of a dead-letter entry. */
+/**
+ * Field names of a dead-letter entry, for operators who inspect and re-drive dead letters. A
+ * consumer writes one to `<keyPrefix>dlq:<channel>` (`stream:dlq:orders.executed` by default,
+ * see `EventStream.deadLetterKey`) when it gives up on an entry, then acknowledges the original.
+ * Every value is a string:
+ *
+ * - `original_id`: the entry's id in the channel's stream (`EventStream.streamKey`).
+ * - `channel`: the channel, hence the stream, it came from.
+ * - `group`, `consumer`: the consumer group and the consumer that gave up on it.
+ * - `error`: why, as `Name: message`: the handler's last error, the `ValidationError` of an
+ *   entry that is not a valid event, or `Error: exceeded maxDeliveries (n) ...`.
+ * - `deliveries`: deliveries to the group so far, the failing one included (a decimal integer).
+ * - `payload`: the entry's event JSON exactly as stored (its `event` field, see
+ *   `ENTRY_FIELDS`), or all of its fields as a JSON object when it had no `event` field.
+ * - `failed_at`: when it was dead-lettered, ISO 8601 UTC (`2025-01-17T10:00:00.000Z`).
+ *
+ * To re-drive a dead letter, append its payload to the channel's stream as a new entry's `event`
+ * field (`XADD stream:orders.executed * event <payload>`, or from TypeScript
+ * `stream.append(parseEventForChannel(channel, payload))`, which also writes the `event_type`
+ * and `event_id` copies), then `XDEL` the dead letter. Dead-letter streams are trimmed like the
+ * others (`MAXLEN ~` the stream's `maxLen`).
+ *
+ * @example
+ * // redis-cli XRANGE stream:dlq:orders.executed - + COUNT 10
+ * const [letter] = await client.streams.range(stream.deadLetterKey(CHANNELS.ORDERS), '-', '+', 1);
+ * console.log(letter?.fields[DEAD_LETTER_FIELDS.ERROR], letter?.fields[DEAD_LETTER_FIELDS.PAYLOAD]);
+ */
 export const DEAD_LETTER_FIELDS = Object.freeze({
   ORIGINAL_ID: 'original_id',
   CHANNEL: 'channel',

@@ -8,7 +8,17 @@ import type { AnyEvent, Channel, EventOf } from '../events/channels.js';
 import { parseEventForChannel } from '../events/parse.js';
 import { REGISTRY } from '../events/registry.js';
 
-/** Field names of a stream entry. */
+/**
+ * Field names of a stream entry, as `EventStream.append` writes it
+ * (`XADD stream:<channel> MAXLEN ~ n * event <json> event_type <type> event_id <id>`):
+ *
+ * - `event`: the event's wire JSON, the same text pub/sub publishes. The only field consumers
+ *   and replays read; an entry without it is dead-lettered as invalid.
+ * - `event_type`: a copy of the event's `event_type` (its channel), so `redis-cli XRANGE` shows
+ *   what an entry is without parsing it.
+ * - `event_id`: a copy of its `event_id`; absent when the event has none (as from a Python
+ *   producer).
+ */
 export const ENTRY_FIELDS = Object.freeze({
   EVENT: 'event',
   EVENT_TYPE: 'event_type',

@@ -1,13 +1,12 @@
 /** Shared helpers of the stream integration tests: event factories, clients, delivery records. */
 import { randomUUID } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { RedisClient } from '../../../src/index.js';
+import { EventStream, RedisClient } from '../../../src/index.js';
+import type { Consumer, Delivery } from '../../../src/index.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
-import { EventStream } from '../../../src/streams/index.js';
-import type { Consumer, Delivery } from '../../../src/streams/index.js';
 import { keygen } from '../index.js';
 import { expectNoUnhandledRejections } from '../../integration/client/unhandled.js';
 

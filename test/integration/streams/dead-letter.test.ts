@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/events/channels.js';
-import { DEAD_LETTER_FIELDS } from '../../../src/streams/index.js';
+import { DEAD_LETTER_FIELDS } from '../../../src/index.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
 import { DeliveryLog, appendAll, connectClient, isolatedStream, orderEvent, printCounts, track } from '../../harness/streams/helpers.js';
 

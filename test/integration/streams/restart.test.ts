@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisSdkError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
-import type { ConsumerErrorStage } from '../../../src/streams/index.js';
+import type { ConsumerErrorStage } from '../../../src/index.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
 import { DeliveryLog, connectClient, isolatedStream, orderEvent, printCounts, track } from '../../harness/streams/helpers.js';
 

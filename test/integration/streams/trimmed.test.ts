@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { Logger } from '../../../src/internal/logger.js';
-import { EventStream } from '../../../src/streams/index.js';
+import { EventStream } from '../../../src/streams/event-stream.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
 import { appendAll, connectClient, orderEvent, track } from '../../harness/streams/helpers.js';
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/index.js';
+import { DEAD_LETTER_FIELDS, ENTRY_FIELDS, ValidationError } from '../../../src/index.js';
+import { parseEventForChannel } from '../../../src/events/parse.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { compareIds } from '../../../src/streams/claimer.js';
-import { deadLetterFields } from '../../../src/streams/dead-letter.js';
 import { EVENT_KINDS, REGISTRY } from '../../../src/events/registry.js';
+import { deadLetterFields } from '../../../src/streams/dead-letter.js';
 import { deadLetterKeyFor, decodeEntry, encodeEntry, rawPayload, streamKeyFor } from '../../../src/streams/entry.js';
 
 const RUN_ID = '7b0c2f4e-3c1d-4a5b-9e8f-112233445566';
@@ -77,8 +78,15 @@ describe('dead-letter records', () => {
       payload: order.toWire(),
       failed_at: '2025-01-17T10:00:00.000Z',
     });
+    expect(Object.keys(fields).sort()).toEqual(Object.values(DEAD_LETTER_FIELDS).sort());
   });
 
+  it('keeps a payload that re-drives as documented: the event field of a new entry', () => {
+    const letter = deadLetterFields({ originalId: '1-0', channel: CHANNELS.ORDERS, group: 'g', consumer: 'c', error: 'x', deliveries: 1, fields: encodeEntry(order) });
+    const payload = letter[DEAD_LETTER_FIELDS.PAYLOAD] ?? '';
+    expect(decodeEntry(CHANNELS.ORDERS, { [ENTRY_FIELDS.EVENT]: payload }).toWire()).toBe(order.toWire());
+    expect(parseEventForChannel(CHANNELS.ORDERS, payload).eventId).toBe(order.eventId);
+  });
 });
 
 describe('stream id ordering', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, RedisClient, ValidationError } from '../../../src/index.js';
+import { ConfigError, EventStream, RedisClient, STREAM_DEFAULTS, ValidationError } from '../../../src/index.js';
+import type { ConsumeOptions } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { Channel } from '../../../src/events/channels.js';
-import { EventStream, STREAM_DEFAULTS } from '../../../src/streams/index.js';
-import type { ConsumeOptions } from '../../../src/streams/index.js';
 import { resolveConsumeOptions, resolveStreamOptions } from '../../../src/streams/options.js';
 import { checkReplayOptions } from '../../../src/streams/replay.js';
 import { thrownBy } from '../../harness/events/thrown.js';

@@ -4,7 +4,7 @@ import { RedisUnavailableError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { silentLogger } from '../../../src/internal/logger.js';
-import type { ConsumerErrorStage, ConsumerStats, Delivery } from '../../../src/streams/index.js';
+import type { ConsumerErrorStage, ConsumerStats, Delivery } from '../../../src/index.js';
 import { encodeEntry } from '../../../src/streams/entry.js';
 import { resolveConsumeOptions } from '../../../src/streams/options.js';
 import { BatchProcessor } from '../../../src/streams/processor.js';

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import type { PositionEvent } from '../../../src/events/position-event.js';
 import type { SignalEvent } from '../../../src/events/signal-event.js';
-import type { Consumer, Delivery, EventStream } from '../../../src/streams/index.js';
+import type { Consumer, Delivery, EventStream } from '../../../src/index.js';
 
 declare const stream: EventStream;
 declare const client: RedisClient;
