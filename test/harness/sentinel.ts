@@ -36,6 +36,9 @@ export interface SentinelHandle {
   stop(): Promise<void>;
 }
 
+/** How often {@link SentinelHandle.failover} repeats `REPLICAOF` while the old master's link is down. */
+const REPLICAOF_RETRY_MS = 5000;
+
 function sentinelConfig(name: string, masterPort: number): string {
   return [
     `sentinel monitor ${name} 127.0.0.1 ${masterPort} 2`,
@@ -125,8 +128,18 @@ export async function startSentinel(options: SentinelOptions = {}): Promise<Sent
     });
     if (mode === 'kill') await oldMaster.restart();
     // Sentinel demotes a returning master only on its next 10 s INFO poll; do what it will do now.
-    await oldMaster.command('REPLICAOF', newMaster.host, String(newMaster.port));
-    await wait('old master replicates from the new one', () => replicatesFrom(oldMaster, newMaster));
+    // On a loaded machine the first sync can stall (or a Sentinel reconfigure can race ours), so
+    // the command is repeated every few seconds until the link is up; a timeout quotes the state.
+    let lastReplicaOf = 0;
+    await wait('old master replicates from the new one', async () => {
+      if (performance.now() - lastReplicaOf >= REPLICAOF_RETRY_MS) {
+        lastReplicaOf = performance.now();
+        await oldMaster.command('REPLICAOF', newMaster.host, String(newMaster.port));
+      }
+      if (await replicatesFrom(oldMaster, newMaster)) return true;
+      const info = parseInfo(await oldMaster.command('INFO', 'replication'));
+      throw new Error(`old master: role=${info['role']} master_port=${info['master_port']} link=${info['master_link_status']} sync_in_progress=${info['master_sync_in_progress']}`);
+    });
     await wait('sentinels agree on the new topology', () => sentinelsAgree(newMaster));
     master = newMaster;
     replica = oldMaster;
