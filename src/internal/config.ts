@@ -23,3 +23,17 @@ export function integerOption(value: number | undefined, fallback: number, name:
   }
   return value;
 }
+
+/**
+ * Reads an option renamed under the SDK's naming convention, whose old name stays a deprecated
+ * alias for one minor version: the current name wins when both are given. Returns the value and
+ * the name the caller used, so an error names what the caller wrote.
+ */
+export function renamedOption<T>(
+  current: T | undefined,
+  currentName: string,
+  deprecated: T | undefined,
+  deprecatedName: string,
+): readonly [value: T | undefined, name: string] {
+  return current === undefined && deprecated !== undefined ? [deprecated, deprecatedName] : [current, currentName];
+}
