@@ -9,13 +9,10 @@
  * const client = await createEmbeddedClient().connect();
  * ```
  */
-import { EventEmitter } from 'node:events';
-import RedisMock from 'ioredis-mock';
-import { EmbeddedBackend, type EmbeddedHub, type IoredisLike } from './client/embedded-backend.js';
+import { embeddedServer } from './adapters/embedded/server.js';
+import { BACKEND_FACTORY, type InternalClientOptions } from './client/backend.js';
 import type { RedisClientOptions } from './client/options.js';
 import { RedisClient } from './client/redis-client.js';
-
-let serverCount = 0;
 
 /**
  * One in-memory Redis: every client made from it shares its keys and its pub/sub, and no
@@ -33,18 +30,13 @@ export type EmbeddedClientOptions = Pick<RedisClientOptions, 'commandTimeoutMs' 
 
 /** Creates a fresh, empty in-memory Redis. */
 export function createEmbeddedServer(): EmbeddedServer {
-  serverCount += 1;
-  const id = `embedded-${process.pid}-${serverCount}`;
-  // ioredis-mock keeps one keyspace per host:port, so a unique host isolates this server.
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
-  const hub: EmbeddedHub = {
-    connect: () => new RedisMock({ host: id, port: 6379, lazyConnect: false }) as unknown as IoredisLike,
-    changes,
-  };
+  const { id, backends } = embeddedServer();
   return {
     id,
-    createClient: (options: EmbeddedClientOptions = {}) => new RedisClient(options, new EmbeddedBackend(hub)),
+    createClient: (options: EmbeddedClientOptions = {}) => {
+      const internal: InternalClientOptions = { ...options, [BACKEND_FACTORY]: backends };
+      return new RedisClient(internal);
+    },
   };
 }
 

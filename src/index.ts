@@ -22,7 +22,7 @@ export { silentLogger } from './internal/logger.js';
 export type { LogFn, Logger } from './internal/logger.js';
 
 export { RedisClient } from './client/redis-client.js';
-export type { ClientStatus, RedisClientEvents, ScanOptions, SetOptions } from './client/redis-client.js';
+export type { ClientKind, ClientStatus, RedisClientEvents, ScanOptions, SetOptions } from './client/redis-client.js';
 export { CLIENT_DEFAULTS } from './client/options.js';
 export type {
   ClusterOptions,
@@ -34,8 +34,16 @@ export type {
   TlsOptions,
 } from './client/options.js';
 export type { RedisEnv } from './client/env.js';
-export type { ReadGroupOptions, StreamCommands } from './client/stream-commands.js';
-export type { AutoClaimResult, MessageListener, PendingEntry, StreamBatch, StreamEntry } from './client/backend.js';
+export type { AddOptions, ReadGroupOptions, StreamCommands } from './client/stream-commands.js';
+export type {
+  AutoClaimResult,
+  DuplicateOptions,
+  InvalidationTracking,
+  MessageListener,
+  PendingEntry,
+  StreamBatch,
+  StreamEntry,
+} from './client/types.js';
 
 export { FeatureCache } from './cache/feature-cache.js';
 export type { ComputeMissing, FeatureEntries, WriteOptions } from './cache/feature-cache.js';

@@ -1,9 +1,13 @@
 /**
- * The backend port: the few Redis operations the SDK needs, implemented by the node-redis
- * adapter (standalone, cluster, sentinel) and the ioredis-mock adapter (`./embedded`).
- * `RedisClient` adds deadlines, retries, error mapping and status on top; `cache/` and
- * `events/` see only `RedisClient`.
+ * The backend port: the few Redis operations the SDK needs, implemented by the adapters in
+ * `src/adapters/` (node-redis for standalone, cluster and sentinel; ioredis-mock for
+ * `./embedded`), each building its own backend and mapping its own errors. `RedisClient` adds
+ * deadlines, retries and status on top; `cache/` and `events/` see only `RedisClient`. Nothing
+ * here is public API.
  */
+import type { RedisSdkError } from '../internal/errors.js';
+import type { RedisClientOptions } from './options.js';
+import type { AutoClaimResult, DuplicateOptions, MessageListener, PendingEntry, StreamBatch, StreamEntry } from './types.js';
 
 /** What kind of deployment a backend talks to. */
 export type BackendKind = 'standalone' | 'cluster' | 'sentinel' | 'embedded';
@@ -28,68 +32,44 @@ export interface ScanPage {
   keys: string[];
 }
 
-/** A stream entry: its id and its field/value pairs. */
-export interface StreamEntry {
-  id: string;
-  fields: Record<string, string>;
-}
+/** What a dedicated connection changes from its parent's settings. */
+export type ConnectionOverrides = Pick<DuplicateOptions, 'socketTimeoutMs' | 'ping' | 'tracking'>;
 
-/** Entries read from one stream. */
-export interface StreamBatch {
-  stream: string;
-  entries: StreamEntry[];
-}
+/**
+ * Decides, per failed (re)connection attempt, how long to wait before the next one, or an
+ * Error to give up. Every connection has its own: the `RedisClient` that owns it.
+ */
+export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
 
-/** The result of XAUTOCLAIM. */
-export interface AutoClaimResult {
-  nextId: string;
-  entries: StreamEntry[];
-  deletedIds: string[];
-}
+/** When an error happened: while connecting (auth, TLS, handshake) or running a command. */
+export type ErrorPhase = 'command' | 'connect';
 
-/** A pending entry as XPENDING (extended form) reports it. */
-export interface PendingEntry {
-  id: string;
-  consumer: string;
-  idleMs: number;
-  deliveries: number;
-}
+/** Builds the backend of one `RedisClient`, given that client's own reconnect policy. */
+export type BackendFactory = (policy: ReconnectPolicy) => Backend;
 
-/** A pub/sub message handler: payload, channel, and the pattern for pattern subscriptions. */
-export type MessageListener = (message: string, channel: string, pattern?: string) => void;
-
-/** Overrides for a dedicated connection. */
-export interface DuplicateOptions {
-  /** Idle time after which the connection is considered dead; blocking reads need more. */
-  socketTimeoutMs?: number;
-  /** Whether to PING idle connections (with `socketTimeoutMs`, how half-open links are found). @default true */
-  ping?: boolean;
-  /**
-   * Makes this a tracking connection: the server reports every change to a key under `prefix`
-   * (broadcast client tracking) and `onInvalidate` gets the key, or `null` when everything must
-   * be dropped (FLUSHALL, lost tracking). Tracking is active whenever the connection is ready.
-   */
-  tracking?: InvalidationTracking;
-}
-
-/** See {@link DuplicateOptions.tracking}. */
-export interface InvalidationTracking {
-  prefix: string;
-  onInvalidate: (key: string | null) => void;
-}
+/**
+ * The internal way to give a `RedisClient` its backend: an options field under this symbol.
+ * Public code cannot name it, so no public signature exposes a {@link Backend}.
+ */
+export const BACKEND_FACTORY: unique symbol = Symbol('trading-platform.redis-client.backend');
 
 /** The backend port. See the module comment. */
 export interface Backend {
   readonly kind: BackendKind;
   /** The underlying client object (node-redis client, cluster, sentinel, or ioredis-mock). */
   readonly raw: unknown;
+  /** Where this backend connects, for messages: no password, ever. */
+  readonly endpoint: string;
+  /** Turns what this backend's library threw into the SDK's error classes. */
+  mapError(err: unknown, command: string, phase: ErrorPhase): RedisSdkError;
   /** Registers the one listener for life-cycle signals. */
   onSignal(listener: (signal: BackendSignal) => void): void;
   connect(): Promise<void>;
   isReady(): boolean;
   close(): Promise<void>;
   destroy(): void;
-  duplicate(options?: DuplicateOptions): Backend;
+  /** A new, unconnected backend on its own connection, reconnecting by `policy` (its new owner's). */
+  duplicate(options: ConnectionOverrides, policy: ReconnectPolicy): Backend;
 
   get(key: string): Promise<string | null>;
   getBuffer(key: string): Promise<Buffer | null>;
@@ -131,3 +111,6 @@ export interface Backend {
   xrange(key: string, start: string, end: string, count: number): Promise<StreamEntry[]>;
   xlen(key: string): Promise<number>;
 }
+
+/** `RedisClientOptions` as the SDK's own entry points pass them: with a backend factory. */
+export type InternalClientOptions = RedisClientOptions & { [BACKEND_FACTORY]?: BackendFactory };

@@ -1,7 +1,7 @@
+/** Runs a client's backend operations under its deadlines, with error mapping and retries. */
 import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
 import { isRetryable } from '../internal/retryable.js';
-import { toSdkError } from './error-mapping.js';
 import type { RetryOptions } from './options.js';
 import { backoffDelay, sleep } from '../internal/backoff.js';
 import { DeadlineScheduler, withDeadline } from '../internal/deadlines.js';
@@ -12,7 +12,7 @@ export interface RunnerState {
   readonly closing: boolean;
   /** Connection status, for error messages. */
   readonly status: string;
-  /** The redacted endpoint, for error messages. */
+  /** The redacted endpoint, for error messages (read when needed). */
   readonly endpoint: string;
 }
 
@@ -60,7 +60,7 @@ export class CommandRunner {
         },
         (err: unknown) => {
           this.#deadlines.settle(entry);
-          const error = toSdkError(err, command);
+          const error = this.#backend.mapError(err, command, 'command');
           const retry = this.#retry;
           const wait = backoffDelay(0, retry.baseDelayMs, retry.maxDelayMs);
           if (!idempotent || !isRetryable(error) || retry.attempts <= 1 || performance.now() + wait >= deadline) reject(error);
@@ -83,7 +83,7 @@ export class CommandRunner {
         try {
           return await withDeadline(fn(this.#backend), remaining, command);
         } catch (err) {
-          error = toSdkError(err, command);
+          error = this.#backend.mapError(err, command, 'command');
         }
       } else {
         error = new RedisUnavailableError(`${command} refused: Redis is ${this.#state.status} (${this.#state.endpoint})`, {

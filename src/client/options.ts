@@ -231,12 +231,3 @@ export function redactUrl(url: string): string {
   });
 }
 
-/** The endpoint as a URL with no password, for logs, errors and `toString()`. */
-export function describeEndpoint(o: ResolvedClientOptions): string {
-  if (o.cluster) return `cluster(${o.cluster.rootNodes.map((n) => `${n.host}:${n.port}`).join(',')})`;
-  if (o.sentinel) return `sentinel(${o.sentinel.name}@${o.sentinel.sentinels.map((n) => `${n.host}:${n.port}`).join(',')})`;
-  const scheme = o.tls ? 'rediss' : 'redis';
-  const auth = o.username || o.password ? `${o.username ?? ''}${o.password ? ':***' : ''}@` : '';
-  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  return `${scheme}://${auth}${host}:${o.port}${o.db ? `/${o.db}` : ''}`;
-}

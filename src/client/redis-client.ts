@@ -1,20 +1,23 @@
+/** `RedisClient`: the SDK's connection manager, with its failure model, over a backend an adapter builds. */
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import type { RedisSdkError} from '../internal/errors.js';
-import { ConfigError, RedisConnectionError } from '../internal/errors.js';
-import { componentLogger, type Logger } from '../internal/logger.js';
-import type { Backend, DuplicateOptions, MessageListener } from './backend.js';
-import { optionsFromEnv, type RedisEnv } from './env.js';
-import { CommandRunner } from './command-runner.js';
-import { toSdkError } from './error-mapping.js';
-import { parseInfo } from './info.js';
-import { NodeRedisBackend } from './node-redis/backend.js';
-import type { NodeRedisTarget } from './node-redis/commands.js';
-import { nodeRedisFactory } from './node-redis/factory.js';
-import { describeEndpoint, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
+import { nodeRedisBackendFactory } from '../adapters/node-redis/factory.js';
+import { wrapNodeRedis } from '../adapters/node-redis/wrap.js';
 import { backoffDelay } from '../internal/backoff.js';
 import { withDeadline } from '../internal/deadlines.js';
+import type { RedisSdkError } from '../internal/errors.js';
+import { RedisConnectionError } from '../internal/errors.js';
+import { componentLogger, type Logger } from '../internal/logger.js';
+import { BACKEND_FACTORY, type Backend, type BackendKind, type InternalClientOptions } from './backend.js';
+import { CommandRunner } from './command-runner.js';
+import { optionsFromEnv, type RedisEnv } from './env.js';
+import { parseInfo } from './info.js';
+import { resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
 import { StreamCommands } from './stream-commands.js';
+import type { DuplicateOptions, MessageListener } from './types.js';
+
+/** What a client talks to: one server, a cluster, a sentinel-managed master, or the in-process `./embedded` Redis. */
+export type ClientKind = BackendKind;
 
 /** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */
 export type ClientStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -61,7 +64,10 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   readonly #options: ResolvedClientOptions;
   readonly #backend: Backend;
   readonly #log: Logger;
-  readonly #endpoint: string;
+  /** Clients duplicated with `closeWithParent`, closed with this one. */
+  readonly #dependents = new Set<RedisClient>();
+  /** Forgets this client in its parent's dependents (set when it was duplicated with `closeWithParent`). */
+  #detach: (() => void) | undefined;
   #status: ClientStatus = 'closed';
   #mode: Mode = 'foreground';
   #everReady = false;
@@ -73,15 +79,17 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /**
    * Creates a client; nothing connects until {@link connect}. Invalid options throw a
-   * `ConfigError` here. The third form is internal: an adapter of the backend port.
+   * `ConfigError` here.
    */
-  constructor(options: RedisClientOptions = {}, backend?: Backend) {
+  constructor(options: RedisClientOptions = {}) {
     super();
     this.#options = resolveClientOptions(options);
     this.#log = componentLogger(options.logger, 'redis-client');
-    this.#endpoint = backend?.kind === 'embedded' ? 'embedded' : describeEndpoint(this.#options);
-    const kind = this.#options.cluster ? 'cluster' : this.#options.sentinel ? 'sentinel' : 'standalone';
-    this.#backend = backend ?? new NodeRedisBackend(kind, nodeRedisFactory(this.#options, (n, c) => this.#reconnectPolicy(n, c)));
+    // The SDK's own entry points (fromNodeRedis, duplicate, ./embedded) bring their adapter's
+    // backend factory; plain options get node-redis. Either way the backend reconnects by this
+    // client's own policy.
+    const factory = (options as InternalClientOptions)[BACKEND_FACTORY] ?? nodeRedisBackendFactory(this.#options);
+    this.#backend = factory((retries, cause) => this.#reconnectPolicy(retries, cause));
     this.#backend.onSignal((s) => {
       if (s.type === 'ready') this.#onReady();
       else if (s.type === 'reconnecting') this.#setStatus('reconnecting');
@@ -90,6 +98,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     });
     const isClosing = (): boolean => this.#closing;
     const status = (): ClientStatus => this.#status;
+    const endpoint = (): string => this.#backend.endpoint;
     this.#runner = new CommandRunner(this.#backend, this.#options.commandTimeoutMs, this.#options.retry, {
       get closing() {
         return isClosing();
@@ -97,9 +106,13 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
       get status() {
         return status();
       },
-      endpoint: this.#endpoint,
+      get endpoint() {
+        return endpoint();
+      },
     });
     this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#runner.run(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
+    // A wrapped client that is already connected is ready from the start.
+    if (this.#backend.isReady()) this.#onReady();
   }
 
   /** Creates a client and connects it. Rejects with `RedisConnectionError` within about `connectTimeoutMs`. */
@@ -126,19 +139,8 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * Anything else throws a `ConfigError`.
    */
   static fromNodeRedis(client: unknown, options: Omit<RedisClientOptions, 'url' | 'host' | 'port'> = {}): RedisClient {
-    const looksLikeNodeRedis =
-      typeof client === 'object' &&
-      client !== null &&
-      ['connect', 'get', 'on', 'duplicate'].every((m) => typeof (client as Record<string, unknown>)[m] === 'function') &&
-      'isOpen' in client;
-    if (!looksLikeNodeRedis) {
-      throw new ConfigError('fromNodeRedis needs a node-redis client, cluster or sentinel (from createClient, createCluster or createSentinel)');
-    }
-    const target = client as NodeRedisTarget;
-    const kind = 'masters' in target ? 'cluster' : 'getMasterNode' in target ? 'sentinel' : 'standalone';
-    const wrapped = new RedisClient(options, new NodeRedisBackend(kind, target));
-    if (target.isReady) wrapped.#onReady();
-    return wrapped;
+    const internal: InternalClientOptions = { ...options, [BACKEND_FACTORY]: wrapNodeRedis(client) };
+    return new RedisClient(internal);
   }
 
   /** Current connection status. */
@@ -152,8 +154,13 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   }
 
   /** The deployment kind: standalone, cluster, sentinel or embedded. */
-  get kind(): Backend['kind'] {
+  get kind(): ClientKind {
     return this.#backend.kind;
+  }
+
+  /** Where this client connects, as messages show it: never with a password. */
+  get endpoint(): string {
+    return this.#backend.endpoint;
   }
 
   /** The per-command deadline in ms. */
@@ -188,9 +195,9 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
       await withDeadline(new Promise<void>((resolve) => this.once('ready', () => resolve())), ms, 'connect');
       return this;
     } catch (err) {
-      throw new RedisConnectionError(`Could not connect to ${this.#endpoint}: still ${this.#status} after ${ms} ms`, {
+      throw new RedisConnectionError(`Could not connect to ${this.endpoint}: still ${this.#status} after ${ms} ms`, {
         cause: err,
-        context: { endpoint: this.#endpoint, connectTimeoutMs: ms },
+        context: { endpoint: this.endpoint, connectTimeoutMs: ms },
       });
     }
   }
@@ -207,10 +214,10 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     } catch (err) {
       this.#backend.destroy();
       this.#setStatus('closed');
-      const cause = toSdkError(err, 'connect', 'connect', Boolean(this.#options.tls));
-      throw new RedisConnectionError(`Could not connect to ${this.#endpoint}: ${cause.message}`, {
+      const cause = this.#backend.mapError(err, 'connect', 'connect');
+      throw new RedisConnectionError(`Could not connect to ${this.endpoint}: ${cause.message}`, {
         cause: err,
-        context: { endpoint: this.#endpoint, connectTimeoutMs: ms },
+        context: { endpoint: this.endpoint, connectTimeoutMs: ms },
       });
     }
   }
@@ -226,7 +233,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     this.#mode = 'background';
     this.#setStatus('connecting');
     this.#backend.connect().catch((err: unknown) => {
-      if (!this.#closing) this.#log.warn({ err: toSdkError(err, 'connect').message }, 'background connect stopped');
+      if (!this.#closing) this.#log.warn({ err: this.#backend.mapError(err, 'connect', 'command').message }, 'background connect stopped');
     });
   }
 
@@ -244,7 +251,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   }
 
   #onBackendError(error: unknown): void {
-    const mapped = toSdkError(error, 'connection');
+    const mapped = this.#backend.mapError(error, 'connection', 'command');
     this.#log.warn({ err: mapped.message }, 'Redis connection error');
     if (this.listenerCount('error') > 0) this.emit('error', mapped);
   }
@@ -291,7 +298,11 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   }
 
   /** `DEL keys...`; resolves the number deleted. @see https://redis.io/commands/del/ */
-  del(...keys: string[]): Promise<number> {
+  del(keys: readonly string[]): Promise<number>;
+  /** @deprecated Pass one array: `del([a, b])`. The variadic form goes in the next minor version. */
+  del(...keys: string[]): Promise<number>;
+  del(...args: Array<string | readonly string[]>): Promise<number> {
+    const keys = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly string[]) : (args as string[]);
     if (keys.length === 0) return Promise.resolve(0);
     return this.#runner.run('DEL', (b) => b.del(keys), true);
   }
@@ -390,11 +401,22 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /**
    * A new, unconnected client on its own connection with the same settings: for subscriptions
-   * and blocking reads, which must not hold up the shared command connection.
+   * and blocking reads, which must not hold up the shared command connection. The copy owns its
+   * connection and its reconnect policy: it lives until its own `close()`, whatever happens to
+   * this client, unless `closeWithParent` ties it to this one.
    */
-  duplicate(options: DuplicateOptions & { logger?: Logger; commandTimeoutMs?: number } = {}): RedisClient {
-    const { logger, commandTimeoutMs, ...backendOptions } = options;
-    const copy = new RedisClient(this.#duplicateOptions(logger, commandTimeoutMs), this.#backend.duplicate(backendOptions));
+  duplicate(options: DuplicateOptions = {}): RedisClient {
+    const { logger, commandTimeoutMs, closeWithParent, ...overrides } = options;
+    const parent = this.#backend;
+    const copyOptions: InternalClientOptions = {
+      ...this.#duplicateOptions(logger, commandTimeoutMs),
+      [BACKEND_FACTORY]: (policy) => parent.duplicate(overrides, policy),
+    };
+    const copy = new RedisClient(copyOptions);
+    if (closeWithParent) {
+      this.#dependents.add(copy);
+      copy.#detach = () => this.#dependents.delete(copy);
+    }
     return copy;
   }
 
@@ -411,21 +433,30 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   /**
    * Graceful close: in-flight commands get up to `commandTimeoutMs` to finish, then the
    * connection closes (destroyed if they have not). Never hangs, even on a frozen server.
+   * Copies made with `duplicate({ closeWithParent: true })` close with it.
    */
   async close(): Promise<void> {
+    this.#detach?.();
+    const dependents = [...this.#dependents];
+    this.#dependents.clear();
+    await Promise.all(dependents.map((d) => d.close()));
     if (this.#status === 'closed' && !this.#connecting) return;
     this.#closing = true;
     try {
       await withDeadline(this.#backend.close(), this.#options.commandTimeoutMs, 'close');
     } catch (err) {
-      this.#log.debug({ err: toSdkError(err, 'close').message }, 'close did not finish in time; destroying');
+      this.#log.debug({ err: this.#backend.mapError(err, 'close', 'command').message }, 'close did not finish in time; destroying');
       this.#backend.destroy();
     }
     this.#setStatus('closed');
   }
 
-  /** Immediate close: pending commands reject at once. */
+  /** Immediate close: pending commands reject at once. Copies made with `closeWithParent` go too. */
   destroy(): void {
+    this.#detach?.();
+    const dependents = [...this.#dependents];
+    this.#dependents.clear();
+    for (const d of dependents) d.destroy();
     this.#closing = true;
     this.#backend.destroy();
     this.#setStatus('closed');
@@ -438,12 +469,12 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /** A redacted description: endpoint (no password) and status. */
   override toString(): string {
-    return `RedisClient(${this.#endpoint}, ${this.#status})`;
+    return `RedisClient(${this.endpoint}, ${this.#status})`;
   }
 
   /** What `JSON.stringify` shows: no secrets. */
-  toJSON(): { endpoint: string; status: ClientStatus; kind: string } {
-    return { endpoint: this.#endpoint, status: this.#status, kind: this.kind };
+  toJSON(): { endpoint: string; status: ClientStatus; kind: ClientKind } {
+    return { endpoint: this.endpoint, status: this.#status, kind: this.kind };
   }
 
   /** What `util.inspect` and `console.log` show: no secrets. */

@@ -1,4 +1,14 @@
-import type { AutoClaimResult, Backend, PendingEntry, StreamBatch, StreamEntry } from './backend.js';
+/** `RedisClient.streams`: the stream commands (XADD, XREADGROUP, XACK...) under the client's deadlines and error mapping. */
+import type { Backend } from './backend.js';
+import type { AutoClaimResult, PendingEntry, StreamBatch, StreamEntry } from './types.js';
+
+/** Options of {@link StreamCommands.add}. */
+export interface AddOptions {
+  /** Trim the stream to about this many entries (`MAXLEN ~`). */
+  maxEntries?: number;
+  /** @deprecated Use `maxEntries`; this alias goes in the next minor version. */
+  maxLen?: number;
+}
 
 /** Runs one backend operation under the client's deadline, retry and error mapping. */
 export type Executor = <T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number) => Promise<T>;
@@ -26,9 +36,13 @@ export class StreamCommands {
     this.#commandTimeoutMs = commandTimeoutMs;
   }
 
-  /** `XADD key [MAXLEN ~ n] * field value...`; resolves the entry id. @see https://redis.io/commands/xadd/ */
-  add(key: string, fields: Record<string, string>, options: { maxLen?: number } = {}): Promise<string> {
-    return this.#exec('XADD', (b) => b.xadd(key, fields, options.maxLen), false);
+  /**
+   * `XADD key [MAXLEN ~ n] * field value...`; resolves the entry id. `maxEntries` trims the
+   * stream to about that many entries. @see https://redis.io/commands/xadd/
+   */
+  add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
+    const maxEntries = options.maxEntries ?? options.maxLen;
+    return this.#exec('XADD', (b) => b.xadd(key, fields, maxEntries), false);
   }
 
   /** `XGROUP CREATE key group id MKSTREAM`; `false` when the group already exists. */

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_DEFAULTS, ConfigError, RedisClient, type RedisClientOptions } from '../../../src/index.js';
-import { describeEndpoint, redactUrl, resolveClientOptions } from '../../../src/client/options.js';
+import { redactUrl, resolveClientOptions } from '../../../src/client/options.js';
 
 function configError(options: RedisClientOptions): ConfigError {
   try {
@@ -83,15 +83,6 @@ describe('redaction of endpoints', () => {
     expect(redactUrl('redis://user:secret@host:6379/2')).toBe('redis://user:***@host:6379/2');
     expect(redactUrl('rediss://:secret@host')).toBe('rediss://:***@host');
     expect(redactUrl('redis://host:6379')).toBe('redis://host:6379');
-  });
-
-  it('describeEndpoint shows scheme, user, host, port and db, never the password', () => {
-    expect(describeEndpoint(resolveClientOptions({ url: 'redis://user:secret@h:1/2' }))).toBe('redis://user:***@h:1/2');
-    expect(describeEndpoint(resolveClientOptions({ password: 'secret', tls: true }))).toBe('rediss://:***@localhost:6379');
-    expect(describeEndpoint(resolveClientOptions({ host: '::1', port: 7 }))).toBe('redis://[::1]:7');
-    expect(describeEndpoint(resolveClientOptions({ cluster: { rootNodes: [{ host: 'a', port: 1 }, { host: 'b', port: 2 }] } }))).toBe(
-      'cluster(a:1,b:2)',
-    );
   });
 
   it('String, inspect and JSON of a client never contain the password', () => {

@@ -1,16 +1,15 @@
+/** Builds node-redis clients, clusters and sentinels from the SDK's options, with its failure-model settings on every connection. */
 import { isIP } from 'node:net';
 import { createClient, createCluster, createSentinel } from 'redis';
+import type { BackendFactory, ConnectionOverrides, ReconnectPolicy } from '../../client/backend.js';
+import { describeEndpoint } from '../../client/endpoint.js';
+import type { ResolvedClientOptions } from '../../client/options.js';
 import { ConfigError } from '../../internal/errors.js';
-import type { DuplicateOptions } from '../backend.js';
-import { trackingClientOptions } from './tracking.js';
-import type { ResolvedClientOptions } from '../options.js';
+import { NodeRedisBackend, type NodeRedisFactory } from './backend.js';
 import type { NodeRedisTarget } from './commands.js';
-import type { NodeRedisFactory } from './backend.js';
+import { trackingClientOptions } from './tracking.js';
 
 const NO_COMMAND_TIMEOUT = Object.freeze({ timeout: 0 });
-
-/** Decides, per failed (re)connection attempt, how long to wait, or an Error to give up. */
-export type ReconnectPolicy = (retries: number, cause: Error) => number | Error;
 
 /**
  * TLS socket options. The certificate is checked against the host name connected to (an IP
@@ -25,7 +24,7 @@ function tlsSocketOptions(o: ResolvedClientOptions, host: string | undefined): R
   return base;
 }
 
-function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: DuplicateOptions, host: string | undefined): Record<string, unknown> {
+function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: ConnectionOverrides, host: string | undefined): Record<string, unknown> {
   return {
     connectTimeout: o.connectTimeoutMs,
     socketTimeout: d.socketTimeoutMs ?? o.socketTimeoutMs,
@@ -36,7 +35,7 @@ function socketOptions(o: ResolvedClientOptions, policy: ReconnectPolicy, d: Dup
   };
 }
 
-function commonOptions(o: ResolvedClientOptions, d: DuplicateOptions): Record<string, unknown> {
+function commonOptions(o: ResolvedClientOptions, d: ConnectionOverrides): Record<string, unknown> {
   const common: Record<string, unknown> = {
     name: o.name,
     // Fail fast while disconnected: bounded memory, and no command ever runs after a failed
@@ -54,11 +53,23 @@ function commonOptions(o: ResolvedClientOptions, d: DuplicateOptions): Record<st
 }
 
 /**
+ * The backend factory of a `RedisClient` made from options: the node-redis adapter for a
+ * standalone server, a cluster or a sentinel, each connection reconnecting by its own client's
+ * policy.
+ */
+export function nodeRedisBackendFactory(o: ResolvedClientOptions): BackendFactory {
+  const kind = o.cluster ? 'cluster' : o.sentinel ? 'sentinel' : 'standalone';
+  const factory = nodeRedisFactory(o);
+  const endpoint = describeEndpoint(o);
+  return (policy) => new NodeRedisBackend(kind, { factory, policy }, { tls: Boolean(o.tls), endpoint });
+}
+
+/**
  * Builds the node-redis factory for resolved options: a standalone client, a cluster or a
  * sentinel, with the SDK's failure-model settings applied to every connection.
  */
-export function nodeRedisFactory(o: ResolvedClientOptions, policy: ReconnectPolicy): NodeRedisFactory {
-  return (d: DuplicateOptions): NodeRedisTarget => {
+export function nodeRedisFactory(o: ResolvedClientOptions): NodeRedisFactory {
+  return (d: ConnectionOverrides, policy: ReconnectPolicy): NodeRedisTarget => {
     const socket = socketOptions(o, policy, d, o.cluster || o.sentinel ? undefined : o.host);
     const common = commonOptions(o, d);
     if (d.tracking && (o.cluster || o.sentinel)) {

@@ -1,23 +1,36 @@
+/** The node-redis adapter of the backend port: one node-redis client, cluster or sentinel behind the port's operations. */
 import { RESP_TYPES } from 'redis';
 import type {
-  AutoClaimResult,
   Backend,
   BackendKind,
   BackendSignal,
-  DuplicateOptions,
-  MessageListener,
-  PendingEntry,
+  ConnectionOverrides,
+  ErrorPhase,
+  ReconnectPolicy,
   ScanPage,
   SetEntry,
-  StreamBatch,
-  StreamEntry,
-} from '../backend.js';
+} from '../../client/backend.js';
+import type { AutoClaimResult, MessageListener, PendingEntry, StreamBatch, StreamEntry } from '../../client/types.js';
+import type { RedisSdkError } from '../../internal/errors.js';
+import { asString } from '../replies.js';
 import { isCluster, type NodeRedisCommands, type NodeRedisTarget } from './commands.js';
+import { nodeRedisError } from './errors.js';
 import { trackingClientOptions } from './tracking.js';
-import { asNullableBuffer, asNullableString, asString, toAutoClaim, toPending, toStreamBatches, toStreamEntries } from './replies.js';
+import { asNullableBuffer, asNullableString, toAutoClaim, toPending, toStreamBatches, toStreamEntries } from './replies.js';
 
 /** Makes a fresh node-redis client, cluster or sentinel; called on every `connect()`. */
-export type NodeRedisFactory = (overrides: DuplicateOptions) => NodeRedisTarget;
+export type NodeRedisFactory = (overrides: ConnectionOverrides, policy: ReconnectPolicy) => NodeRedisTarget;
+
+/** Where the node-redis objects come from: the SDK builds them, or the user gave one. */
+export type NodeRedisSource = { factory: NodeRedisFactory; policy: ReconnectPolicy } | NodeRedisTarget;
+
+/** What messages need to know about the connection. */
+export interface NodeRedisEndpoint {
+  /** Whether it uses TLS (names TLS causes of a failed connect). */
+  tls: boolean;
+  /** The endpoint, or how to describe it now (a sentinel's master changes). */
+  endpoint: string | (() => string);
+}
 
 const BUFFER_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer };
 
@@ -31,19 +44,34 @@ export class NodeRedisBackend implements Backend {
   #target: NodeRedisTarget | undefined;
   #buffers: NodeRedisCommands | undefined;
   #listener: (signal: BackendSignal) => void = () => undefined;
-  readonly #factory: NodeRedisFactory | undefined;
-  readonly #overrides: DuplicateOptions;
+  readonly #make: (() => NodeRedisTarget) | undefined;
+  readonly #source: NodeRedisSource;
+  readonly #overrides: ConnectionOverrides;
+  readonly #where: NodeRedisEndpoint;
 
-  /** Either a factory (the SDK owns the client) or an existing client (the user owns it). */
-  constructor(kind: BackendKind, source: NodeRedisFactory | NodeRedisTarget, overrides: DuplicateOptions = {}) {
+  /**
+   * Either a factory and the owning client's reconnect policy (the SDK owns the connection,
+   * made afresh on each `connect()`), or an existing client (the user owns it).
+   */
+  constructor(kind: BackendKind, source: NodeRedisSource, where: NodeRedisEndpoint, overrides: ConnectionOverrides = {}) {
     this.kind = kind;
+    this.#source = source;
+    this.#where = where;
     this.#overrides = overrides;
-    if (typeof source === 'function') this.#factory = source;
+    if ('factory' in source) this.#make = () => source.factory(overrides, source.policy);
     else this.#attach(source);
   }
 
   get raw(): unknown {
     return this.#target;
+  }
+
+  get endpoint(): string {
+    return typeof this.#where.endpoint === 'string' ? this.#where.endpoint : this.#where.endpoint();
+  }
+
+  mapError(err: unknown, command: string, phase: ErrorPhase): RedisSdkError {
+    return nodeRedisError(err, command, phase, this.#where.tls);
   }
 
   onSignal(listener: (signal: BackendSignal) => void): void {
@@ -70,7 +98,7 @@ export class NodeRedisBackend implements Backend {
   }
 
   async connect(): Promise<void> {
-    if (this.#factory && (!this.#target || !this.#target.isOpen)) this.#attach(this.#factory(this.#overrides));
+    if (this.#make && (!this.#target || !this.#target.isOpen)) this.#attach(this.#make());
     const target = this.#client;
     if (!target.isOpen) await target.connect();
   }
@@ -87,13 +115,15 @@ export class NodeRedisBackend implements Backend {
     if (this.#target?.isOpen) this.#target.destroy();
   }
 
-  duplicate(options: DuplicateOptions = {}): Backend {
+  duplicate(options: ConnectionOverrides, policy: ReconnectPolicy): Backend {
     const merged = { ...this.#overrides, ...options };
-    if (this.#factory) return new NodeRedisBackend(this.kind, this.#factory, merged);
-    // A client the user made: copy its settings, adding tracking when asked for.
-    const source = this.#client;
-    const overrides = merged.tracking ? trackingClientOptions(merged.tracking) : undefined;
-    return new NodeRedisBackend(this.kind, () => source.duplicate(overrides) as NodeRedisTarget, merged);
+    const source = this.#source;
+    if ('factory' in source) return new NodeRedisBackend(this.kind, { factory: source.factory, policy }, this.#where, merged);
+    // A client the user made: its duplicates copy its settings (its own reconnect strategy
+    // included: the user chose it), adding tracking when asked for.
+    const tracking = merged.tracking ? trackingClientOptions(merged.tracking) : undefined;
+    const factory: NodeRedisFactory = () => source.duplicate(tracking) as NodeRedisTarget;
+    return new NodeRedisBackend(this.kind, { factory, policy }, this.#where, merged);
   }
 
   async get(key: string): Promise<string | null> {

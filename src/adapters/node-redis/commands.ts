@@ -1,5 +1,5 @@
 /**
- * The slice of node-redis the adapter calls, typed structurally so that clients of any RESP
+ * The node-redis surface the adapter calls: the slice of node-redis the adapter calls, typed structurally so that clients of any RESP
  * version, clusters and sentinels all fit. Replies are `unknown` and normalised by the adapter.
  */
 export interface NodeRedisCommands {
@@ -49,14 +49,28 @@ export interface NodeRedisLifecycle {
 
 /** A node-redis standalone client (or sentinel) as the adapter sees it. */
 export interface NodeRedisClientLike extends NodeRedisCommands, NodeRedisLifecycle {
+  /** A client's resolved options (sentinels have none): where it connects, for messages. */
+  readonly options?: NodeRedisClientOptions;
+  /** A sentinel's current master, when known. */
+  getMasterNode?(): { host: string; port: number } | undefined;
   sendCommand(args: string[]): Promise<unknown>;
   duplicate(overrides?: Record<string, unknown>): NodeRedisClientLike;
+}
+
+/** The parts of a node-redis client's options that say where it connects. */
+export interface NodeRedisClientOptions {
+  socket?: { host?: string; port?: number; path?: string; tls?: boolean };
+  username?: string;
+  password?: string;
+  database?: number;
 }
 
 /** A node-redis cluster as the adapter sees it. */
 export interface NodeRedisClusterLike extends NodeRedisCommands, NodeRedisLifecycle {
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   readonly masters: readonly unknown[];
+  /** The options it was created with (node-redis keeps them here): the root nodes, for messages. */
+  readonly _options?: { rootNodes?: ReadonlyArray<{ url?: string; socket?: { host?: string; port?: number } }> };
   nodeClient(node: unknown): Promise<NodeRedisClientLike> | NodeRedisClientLike;
   duplicate(overrides?: Record<string, unknown>): NodeRedisClusterLike;
 }

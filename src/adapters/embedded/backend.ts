@@ -1,17 +1,10 @@
+/** The embedded adapter of the backend port: ioredis-mock connections of one in-memory server behind the port's operations. */
 import type { EventEmitter } from 'node:events';
-import type {
-  AutoClaimResult,
-  Backend,
-  BackendSignal,
-  DuplicateOptions,
-  MessageListener,
-  PendingEntry,
-  ScanPage,
-  SetEntry,
-  StreamBatch,
-  StreamEntry,
-} from './backend.js';
-import { toFields } from './node-redis/replies.js';
+import type { Backend, BackendSignal, ConnectionOverrides, ErrorPhase, ScanPage, SetEntry } from '../../client/backend.js';
+import type { AutoClaimResult, MessageListener, PendingEntry, StreamBatch, StreamEntry } from '../../client/types.js';
+import type { RedisSdkError } from '../../internal/errors.js';
+import { fallbackError } from '../error-replies.js';
+import { toFields } from '../replies.js';
 
 /** The slice of an ioredis(-mock) instance the embedded adapter calls. */
 export interface IoredisLike {
@@ -61,7 +54,7 @@ function unsupported(command: string): Promise<never> {
 export class EmbeddedBackend implements Backend {
   readonly kind = 'embedded' as const;
   readonly #hub: EmbeddedHub;
-  readonly #options: DuplicateOptions;
+  readonly #options: ConnectionOverrides;
   #stopTracking: (() => void) | undefined;
   #redis: IoredisLike | undefined;
   #ready = false;
@@ -69,8 +62,8 @@ export class EmbeddedBackend implements Backend {
   readonly #channelListeners = new Map<string, MessageListener>();
   readonly #patternListeners = new Map<string, MessageListener>();
 
-  /** Internal: `createEmbeddedClient` builds it. */
-  constructor(hub: EmbeddedHub, options: DuplicateOptions = {}) {
+  /** Internal: an embedded server's clients build it (see `./server.ts`). */
+  constructor(hub: EmbeddedHub, options: ConnectionOverrides = {}) {
     this.#hub = hub;
     this.#options = options;
   }
@@ -81,6 +74,15 @@ export class EmbeddedBackend implements Backend {
 
   get raw(): unknown {
     return this.#redis;
+  }
+
+  get endpoint(): string {
+    return 'embedded';
+  }
+
+  /** ioredis-mock throws plain errors: error replies by their text, anything else a connection failure. */
+  mapError(err: unknown, command: string, phase: ErrorPhase): RedisSdkError {
+    return fallbackError(err, command, phase);
   }
 
   get #r(): IoredisLike {
@@ -129,7 +131,7 @@ export class EmbeddedBackend implements Backend {
     this.#listener({ type: 'end' });
   }
 
-  duplicate(options: DuplicateOptions = {}): Backend {
+  duplicate(options: ConnectionOverrides): Backend {
     return new EmbeddedBackend(this.#hub, options);
   }
 

@@ -1,5 +1,6 @@
+/** Broadcast client tracking for a node-redis connection: the local tier's invalidation feed. */
 import { BasicClientSideCache, type RedisArgument } from 'redis';
-import type { InvalidationTracking } from '../backend.js';
+import type { InvalidationTracking } from '../../client/types.js';
 
 /**
  * node-redis's client-side cache provider, used only for its tracking hooks: it turns on
