@@ -1,21 +1,11 @@
 /** Shared set-up for the FeatureCache integration tests: fixtures, raw clients, commandstats. */
-import { readFileSync } from 'node:fs';
 import { createClient, RESP_TYPES } from 'redis';
 import { expect } from 'vitest';
 import type { Features } from '../../../src/index.js';
-import { parseInfo, type RedisServerHandle } from '../../harness/index.js';
+import { parseInfo, type RedisServerHandle } from '../index.js';
 
-const FIXTURES = new URL('../../fixtures/wire/features/', import.meta.url);
-
-/** Raw bytes of a fixture in test/fixtures/wire/features/. */
-export function fixtureBytes(name: string): Buffer {
-  return readFileSync(new URL(name, FIXTURES));
-}
-
-/** The 158 Alpha158 names, in order. */
-export function alpha158Names(): string[] {
-  return JSON.parse(fixtureBytes('alpha158-names.json').toString('utf8')) as string[];
-}
+// The wire fixtures are read one way for the codec unit tests and these integration tests.
+export { alpha158Names, fixtureBytes } from './codecs.js';
 
 function makePlain(url: string) {
   return createClient({ url, socket: { reconnectStrategy: 50 } });

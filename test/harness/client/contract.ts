@@ -5,8 +5,8 @@
  * consumer groups, RESP versions) is tested next to the backend.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisClosedError, type RedisClient } from '../../src/index.js';
-import { keygen, waitFor, type KeyGen } from '../harness/index.js';
+import { RedisClosedError, type RedisClient } from '../../../src/index.js';
+import { keygen, waitFor, type KeyGen } from '../index.js';
 
 /** Makes a new, unconnected client; every client it makes must reach the same data. */
 export type ClientMaker = () => RedisClient | Promise<RedisClient>;

@@ -3,9 +3,10 @@
  * `publish` at a fixed rate, every call timed and classified, so each scenario can assert that
  * calls settle within their deadline and print what happened.
  *
- * The suite: `standalone.test.ts` (SIGKILL + restart under load, SIGSTOP, blackholed link),
- * `cluster-failover.test.ts`, `sentinel-failover.test.ts`. TLS rejections, ACL NOPERM and
- * password rotation live in `test/integration/deploy/tls.test.ts` and `acl.test.ts`.
+ * The suite, in `test/integration/faults/`: `standalone.test.ts` (SIGKILL + restart under load,
+ * SIGSTOP, blackholed link), `cluster-failover.test.ts`, `sentinel-failover.test.ts`. TLS
+ * rejections, ACL NOPERM and password rotation live in `test/integration/deploy/tls.test.ts`
+ * and `acl.test.ts`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FeatureCache, RedisClient } from '../../../src/index.js';

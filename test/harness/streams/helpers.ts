@@ -8,7 +8,7 @@ import { PositionEvent } from '../../../src/events/position-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { keygen } from '../index.js';
-import { expectNoUnhandledRejections } from '../../integration/client/unhandled.js';
+import { expectNoUnhandledRejections } from '../client/unhandled.js';
 
 // Every stream test file asserts that no failure path (killed server, cut reads) leaks a rejection.
 expectNoUnhandledRejections();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, InvalidKeyError, RedisClient, ValidationError, type Features } from '../../../src/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
-import { callDelta, commandCalls, plainClient, vector, type PlainClient } from './helpers.js';
+import { callDelta, commandCalls, plainClient, vector, type PlainClient } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 const BAD_SYMBOLS = ['A:B', 'A*', 'A?', 'A[', 'A{B}', 'A B', ' A', 'A\t', 'A\n', 'X'.repeat(33), ''];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, useRedisServer } from '../../harness/index.js';
-import { callDelta, commandCalls, expectSameFeatures, vector } from './helpers.js';
+import { callDelta, commandCalls, expectSameFeatures, vector } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 

@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, waitFor } from '../../harness/index.js';
-import { plainClient, type PlainClient } from './helpers.js';
+import { plainClient, type PlainClient } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { FeatureCache, RedisClient, type Features } from '../../../src/index.js';
 import { LocalTier } from '../../../src/cache/local-tier.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
-import { plainClient, type PlainClient } from './helpers.js';
+import { plainClient, type PlainClient } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 

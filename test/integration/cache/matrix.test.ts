@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeFeatures, FeatureCache, FeatureMatrix, InvalidKeyError, RedisClient, ValidationError, type Features, type Logger, type MatrixOptions } from '../../../src/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
-import { alpha158Names, callDelta, commandCalls, fixtureBytes, plainClient, type PlainClient } from './helpers.js';
+import { alpha158Names, callDelta, commandCalls, fixtureBytes, plainClient, type PlainClient } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 const SPECIAL: Features = { nan: NaN, inf: Infinity, ninf: -Infinity, nzero: -0, sub: 5e-324, max: Number.MAX_VALUE, x: 0.1 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
-import { expectSameFeatures, vector } from './helpers.js';
+import { expectSameFeatures, vector } from '../../harness/cache/helpers.js';
 
 const DATE = '2025-01-17';
 

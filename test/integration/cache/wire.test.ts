@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeFeatures, encodeFeatures, FeatureCache, RedisClient, type Features } from '../../../src/index.js';
 import { keygen } from '../../harness/index.js';
-import { alpha158Names, expectSameFeatures, fixtureBytes, getRaw, plainClient, type PlainClient } from './helpers.js';
+import { alpha158Names, expectSameFeatures, fixtureBytes, getRaw, plainClient, type PlainClient } from '../../harness/cache/helpers.js';
 
 const AAPL = fixtureBytes('AAPL-2025-01-17.python-json.txt');
 const SEED = fixtureBytes('seed-example.python-json.txt');

@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RedisClient, RedisCommandError } from '../../../src/index.js';
 import { keygen, waitFor } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from './unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

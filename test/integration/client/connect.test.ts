@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RedisClient, RedisConnectionError } from '../../../src/index.js';
 import { findFreePort, startFaultProxy, startRedisServer, type RedisServerHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from './unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisClient, RedisConnectionError, RedisSdkError, RedisTimeoutError, RedisUnavailableError } from '../../../src/index.js';
 import { keygen, startFaultProxy, useRedisServer, waitFor, type FaultProxyHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from './unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisClient, type Logger } from '../../../src/index.js';
 import { startFaultProxy, startRedisServer, type FaultProxyHandle, type RedisServerHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from './unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient, RedisCommandError, RedisConnectionError, RedisSdkError } from '../../../src/index.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { vectorFor } from './helpers.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { vectorFor } from '../../harness/deploy/fixtures.js';
 
 expectNoUnhandledRejections();
 

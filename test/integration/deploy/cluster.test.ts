@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient, type Features } from '../../../src/index.js';
 import { keygen, startCluster, waitFor, type ClusterHandle, type RedisServerHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { nodeAddresses, symbols, vectorFor } from './helpers.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { nodeAddresses, symbols, vectorFor } from '../../harness/deploy/fixtures.js';
 
 expectNoUnhandledRejections();
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, startSentinel, waitFor, type SentinelHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { symbols, vectorFor } from './helpers.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { symbols, vectorFor } from '../../harness/deploy/fixtures.js';
 
 expectNoUnhandledRejections();
 

@@ -9,7 +9,7 @@ import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import type { InvalidMessage } from '../../../src/events/subscriber-types.js';
 import { waitFor } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

@@ -6,7 +6,7 @@ import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import { useRedisServer, waitFor } from '../../harness/index.js';
 import type { RedisServerHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

@@ -8,7 +8,7 @@ import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import { startFaultProxy, startRedisServer, useRedisServer, waitFor } from '../../harness/index.js';
 import type { FaultProxyHandle, RedisServerHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
 
 expectNoUnhandledRejections();
 

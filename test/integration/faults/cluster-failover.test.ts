@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, startCluster, waitFor, type ClusterHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { nodeAddresses, symbols, vectorFor } from '../deploy/helpers.js';
-import { countUnhandledRejections, cpuMark, cpuMsPerSecond, describeReport, startLoad, watchEventLoop } from './load.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { nodeAddresses, symbols, vectorFor } from '../../harness/deploy/fixtures.js';
+import { countUnhandledRejections, cpuMark, cpuMsPerSecond, describeReport, startLoad, watchEventLoop } from '../../harness/faults/load.js';
 
 expectNoUnhandledRejections();
 

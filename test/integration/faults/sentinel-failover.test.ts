@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, startSentinel, waitFor, type SentinelHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { symbols, vectorFor } from '../deploy/helpers.js';
-import { countUnhandledRejections, describeReport, startLoad, watchEventLoop } from './load.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { symbols, vectorFor } from '../../harness/deploy/fixtures.js';
+import { countUnhandledRejections, describeReport, startLoad, watchEventLoop } from '../../harness/faults/load.js';
 
 expectNoUnhandledRejections();
 

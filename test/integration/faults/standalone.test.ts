@@ -6,9 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, startFaultProxy, useRedisServer, waitFor, type FaultProxyHandle } from '../../harness/index.js';
-import { expectNoUnhandledRejections } from '../client/unhandled.js';
-import { symbols, vectorFor } from '../deploy/helpers.js';
-import { countUnhandledRejections, describeReport, startLoad, watchEventLoop, type LoadReport, type LoadRun } from './load.js';
+import { expectNoUnhandledRejections } from '../../harness/client/unhandled.js';
+import { symbols, vectorFor } from '../../harness/deploy/fixtures.js';
+import { countUnhandledRejections, describeReport, startLoad, watchEventLoop, type LoadReport, type LoadRun } from '../../harness/faults/load.js';
 
 expectNoUnhandledRejections();
 

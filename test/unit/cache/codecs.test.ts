@@ -11,7 +11,7 @@ import {
 } from '../../../src/cache/codecs/index.js';
 import type { CodecName } from '../../../src/cache/codecs/index.js';
 import { ConfigError, ValidationError } from '../../../src/internal/errors.js';
-import { decoded, expectSameFeatures, f64Name, fixtureBytes, SPECIAL_VALUES, vectors } from './codec-helpers.js';
+import { decoded, expectSameFeatures, f64Name, fixtureBytes, SPECIAL_VALUES, vectors } from '../../harness/cache/codecs.js';
 
 describe('format detection', () => {
   it('tells each encoded format apart, as bytes and (for JSON) as text', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { featureFactory, loopFeatureFactory, MAX_COMPILED_NAMES, type FeatureFactory } from '../../../src/cache/codecs/f64-factory.js';
 import type { Features } from '../../../src/cache/codecs/index.js';
-import { alpha158Names, anyDouble, expectSameFeatures, f64Name, SPECIAL_VALUES } from './codec-helpers.js';
+import { alpha158Names, anyDouble, expectSameFeatures, f64Name, SPECIAL_VALUES } from '../../harness/cache/codecs.js';
 
 /** Names that would break generated code if they were pasted into it unescaped. */
 const HOSTILE_NAMES = [

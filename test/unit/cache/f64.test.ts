@@ -12,7 +12,7 @@ import {
   fixtureBytes,
   SPECIAL_VALUES,
   vectors,
-} from './codec-helpers.js';
+} from '../../harness/cache/codecs.js';
 
 /** What the Python `encode_f64` snippet of the f64 module's JSDoc writes for `PYTHON_VECTOR`. */
 const PYTHON_HEX =

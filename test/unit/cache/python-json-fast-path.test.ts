@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePythonJsonText } from '../../../src/cache/codecs/python-json.js';
-import { decoded, expectSameFeatures, jsonName } from './codec-helpers.js';
+import { decoded, expectSameFeatures, jsonName } from '../../harness/cache/codecs.js';
 
 /**
  * What the decoder must do for a text with no NaN/Infinity token: accept exactly the objects whose

@@ -8,7 +8,7 @@ import {
   learnTemplate,
   TEMPLATE_CACHE_SIZE,
 } from '../../../src/cache/codecs/python-json-template.js';
-import { alpha158Names, anyDouble, decoded, expectSameFeatures, fixtureBytes, jsonName, SPECIAL_VALUES, vectors } from './codec-helpers.js';
+import { alpha158Names, anyDouble, decoded, expectSameFeatures, fixtureBytes, jsonName, SPECIAL_VALUES, vectors } from '../../harness/cache/codecs.js';
 import type { Features } from '../../../src/cache/codecs/index.js';
 
 /** Teaches the decoder `features`' name list (a list is compiled the second time it is seen). */

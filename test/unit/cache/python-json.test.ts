@@ -12,7 +12,7 @@ import {
   jsonName,
   SPECIAL_VALUES,
   vectors,
-} from './codec-helpers.js';
+} from '../../harness/cache/codecs.js';
 
 describe('json codec: Python wire fixtures', () => {
   it('decodes the AAPL vector exactly, special tokens included', () => {

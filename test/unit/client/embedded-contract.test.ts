@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisCommandError } from '../../../src/index.js';
 import { createEmbeddedClient, createEmbeddedServer } from '../../../src/embedded.js';
-import { describeClientContract } from '../../contract/client-contract.js';
+import { describeClientContract } from '../../harness/client/contract.js';
 import { waitFor } from '../../harness/index.js';
 
 const server = createEmbeddedServer();
