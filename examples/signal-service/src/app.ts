@@ -8,6 +8,7 @@ import { EventPublisher, FeatureCache } from '@trading-platform/redis-client';
 import type { Logger, RedisClient } from '@trading-platform/redis-client';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
+import { ModelError } from '../../shared/index.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
 import { parseGenerateRequest } from './request.js';
 import { SignalGenerator } from './signal-generator.js';
@@ -19,7 +20,11 @@ export const SIGNAL_SERVICE_NAME = 'signal-service';
 /** What {@link buildSignalService} needs. */
 export interface SignalServiceDeps {
   marketData: MarketData;
-  model: LinearModel;
+  /**
+   * The model that scores features, or the `ModelError` that kept it from loading: the service
+   * then still starts, answers generation requests with 503 and reports `unhealthy` on `/health`.
+   */
+  model: LinearModel | ModelError;
   /** The Redis client (connected or reconnecting in the background), or `null` when disabled. */
   redis: RedisClient | null;
   /** Longs per request when `top_n` is not given. @default 5 */
@@ -52,12 +57,24 @@ export interface SignalResponse {
 
 /** The body of `GET /health`. */
 export interface SignalHealth extends RedisHealth {
-  status: 'healthy' | 'degraded';
+  /** `unhealthy` (HTTP 503): no model, no signals; `degraded`: Redis configured but down, serving without the cache. */
+  status: 'healthy' | 'degraded' | 'unhealthy';
   service: string;
+  /** Whether a model was loaded and scores requests. */
   model_loaded: boolean;
-  model_info: { strategy: string; version: string; num_features: number };
+  /** The loaded model, or `null` without one. */
+  model_info: { strategy: string; version: string; num_features: number } | null;
+  /** Why the model did not load, or `null` when it did. */
+  model_error: string | null;
   feature_cache_enabled: boolean;
   timestamp: string;
+}
+
+/** A generation request while no model is loaded: the service answers 503 with this message. */
+export class ModelUnavailableError extends Error {
+  /** The HTTP status the service answers with. */
+  readonly statusCode = 503;
+  override readonly name = 'ModelUnavailableError';
 }
 
 /**
@@ -74,10 +91,14 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   const log = app.log as Logger;
   const cache = deps.redis ? new FeatureCache(deps.redis, { ttl: deps.cacheTtl ?? 3600, logger: log, ...(deps.cachePrefix ? { prefix: deps.cachePrefix } : {}) }) : null;
   const publisher = deps.redis ? new EventPublisher(deps.redis, { logger: log }) : null;
-  const generator = new SignalGenerator(deps.marketData, deps.model, cache);
+  const model = deps.model instanceof ModelError ? null : deps.model;
+  const modelError = deps.model instanceof ModelError ? deps.model.message : null;
+  if (modelError !== null) log.error({ err: modelError }, 'model not loaded: generation answers 503 until the service restarts with a valid model');
+  const generator = model && new SignalGenerator(deps.marketData, model, cache);
   const defaults = { topN: deps.topN ?? 5, bottomN: deps.bottomN ?? 5 };
 
   app.post('/api/v1/signals/generate', async (request): Promise<SignalResponse> => {
+    if (generator === null) throw new ModelUnavailableError(`no model loaded: ${modelError}`);
     const parsed = parseGenerateRequest(request.body, deps.marketData, defaults);
     const result = await generator.generate(parsed);
     const total = result.hits + result.misses + result.joined;
@@ -86,7 +107,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       'feature cache',
     );
     await publisher?.publishSignalEvent({
-      strategyId: deps.model.strategy,
+      strategyId: generator.model.strategy,
       symbols: [...parsed.symbols],
       numSignals: result.signals.length,
       asOfDate: result.asOfDate,
@@ -95,8 +116,8 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       signals: result.signals,
       metadata: {
         as_of_date: result.asOfDate,
-        model_version: deps.model.version,
-        strategy: deps.model.strategy,
+        model_version: generator.model.version,
+        strategy: generator.model.strategy,
         num_signals: result.signals.length,
         generated_at: new Date().toISOString(),
         cache: { hits: result.hits, misses: result.misses, joined: result.joined },
@@ -104,13 +125,17 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
     };
   });
 
-  app.get('/health', async (): Promise<SignalHealth> => {
+  app.get('/health', async (_request, reply): Promise<SignalHealth> => {
     const redis = await redisHealth(deps.redis);
+    const status = model === null ? 'unhealthy' : redis.redis_status === 'disconnected' ? 'degraded' : 'healthy';
+    // 503 so a load balancer or readiness probe keeps traffic away from a service that cannot score.
+    if (status === 'unhealthy') void reply.code(503);
     return {
-      status: redis.redis_status === 'disconnected' ? 'degraded' : 'healthy',
+      status,
       service: SIGNAL_SERVICE_NAME,
-      model_loaded: true,
-      model_info: { strategy: deps.model.strategy, version: deps.model.version, num_features: deps.model.weights.size },
+      model_loaded: model !== null,
+      model_info: model && { strategy: model.strategy, version: model.version, num_features: model.weights.size },
+      model_error: modelError,
       ...redis,
       feature_cache_enabled: cache !== null && redis.redis_connected,
       timestamp: new Date().toISOString(),

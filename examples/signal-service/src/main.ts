@@ -5,17 +5,22 @@
 import { consoleLogger } from '../../lib/console-logger.js';
 import { connectFromEnv } from '../../lib/redis.js';
 import { runService } from '../../lib/run.js';
-import { loadMarketData, loadModel } from '../../shared/index.js';
+import { loadMarketData, loadModel, ModelError } from '../../shared/index.js';
 import { buildSignalService } from './app.js';
 import { loadSignalServiceConfig } from './config.js';
 
 await runService('signal-service', async () => {
   const config = loadSignalServiceConfig(process.env);
-  const [marketData, model] = await Promise.all([loadMarketData(config.dataDir), loadModel(config.modelPath)]);
+  // A model that does not load leaves the service up but unhealthy (503s), with the reason on /health.
+  const model = loadModel(config.modelPath).catch((err: unknown) => {
+    if (err instanceof ModelError) return err;
+    throw err;
+  });
+  const [marketData, modelOrError] = await Promise.all([loadMarketData(config.dataDir), model]);
   const redis = await connectFromEnv(process.env, consoleLogger('info', { component: 'redis' }));
   const app = buildSignalService({
     marketData,
-    model,
+    model: modelOrError,
     redis,
     topN: config.topN,
     bottomN: config.bottomN,

@@ -4,6 +4,7 @@ import { createEmbeddedServer } from '@trading-platform/redis-client/embedded';
 import type { FastifyInstance } from 'fastify';
 import { embeddedClient, loadShared, tradingDay, unreachableClient } from '../../lib/test/fixtures.js';
 import { waitFor } from '../../../test/harness/index.js';
+import { loadModel, ModelError } from '../../shared/index.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
 import { buildSignalService } from '../src/app.js';
 import type { SignalHealth, SignalResponse } from '../src/app.js';
@@ -23,8 +24,10 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function service(redis: Parameters<typeof buildSignalService>[0]['redis']): FastifyInstance {
-  const app = buildSignalService({ marketData, model, redis, topN: 2, bottomN: 2 });
+type Deps = Parameters<typeof buildSignalService>[0];
+
+function service(redis: Deps['redis'], withModel: Deps['model'] = model): FastifyInstance {
+  const app = buildSignalService({ marketData, model: withModel, redis, topN: 2, bottomN: 2 });
   apps.push(app);
   return app;
 }
@@ -134,9 +137,9 @@ describe('POST /api/v1/signals/generate', () => {
 });
 
 describe('GET /health', () => {
-  async function health(app: FastifyInstance): Promise<SignalHealth> {
+  async function health(app: FastifyInstance, statusCode = 200): Promise<SignalHealth> {
     const res = await app.inject({ method: 'GET', url: '/health' });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(statusCode);
     return res.json();
   }
 
@@ -146,6 +149,7 @@ describe('GET /health', () => {
       service: 'signal-service',
       model_loaded: true,
       model_info: { strategy: model.strategy, version: model.version, num_features: model.weights.size },
+      model_error: null,
       redis_enabled: false,
       redis_connected: false,
       redis_status: 'disabled',
@@ -167,6 +171,28 @@ describe('GET /health', () => {
       redis_status: 'disconnected',
       feature_cache_enabled: false,
     });
+  });
+
+  it('reports a model that did not load as unhealthy with a 503 and the reason, and answers generation with 503', async () => {
+    const error = await loadModel('/nonexistent/model.json').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ModelError);
+    const app = service(await embeddedClient(), error as ModelError);
+    expect(await health(app, 503)).toMatchObject({
+      status: 'unhealthy',
+      model_loaded: false,
+      model_info: null,
+      model_error: (error as ModelError).message,
+      redis_status: 'connected',
+      feature_cache_enabled: true,
+    });
+    const { status, body } = await generate(app, { symbols: SYMBOLS, as_of_date: date });
+    expect(status).toBe(503);
+    expect(body.message).toBe(`no model loaded: ${(error as ModelError).message}`);
+  });
+
+  it('reports a missing model as unhealthy even while Redis is down too', async () => {
+    const body = await health(service(await unreachableClient(), new ModelError('m.json', ['not valid JSON'])), 503);
+    expect(body).toMatchObject({ status: 'unhealthy', model_loaded: false, model_error: 'm.json: invalid model: not valid JSON', redis_status: 'disconnected' });
   });
 
   it('closes the Redis client when the service closes', async () => {
