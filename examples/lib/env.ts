@@ -3,6 +3,7 @@
  * `ConfigError` naming the variable, so start-up stops with a message that says what to fix.
  */
 import { ConfigError } from '@trading-platform/redis-client';
+import { dateProblem } from './dates.js';
 
 /** Environment variables as `process.env` holds them. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -53,17 +54,14 @@ export function listVar(env: Env, name: string, fallback: readonly string[]): st
   return items;
 }
 
-/** A `YYYY-MM-DD` variable, or `undefined` when unset or empty. @throws ConfigError */
+/**
+ * A `YYYY-MM-DD` variable naming a real calendar day by the SDK's `IsoDateSchema`, or `undefined`
+ * when unset or empty. @throws ConfigError
+ */
 export function dateVar(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
-  if (!isIsoDate(raw)) throw configError(name, `must be a date YYYY-MM-DD, got "${raw}"`);
+  const problem = dateProblem(raw);
+  if (problem !== undefined) throw configError(name, problem);
   return raw;
-}
-
-/** Whether `text` is a `YYYY-MM-DD` date that exists in the calendar. */
-export function isIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }

@@ -4,8 +4,8 @@
  * the trades that move the current positions to the targets). A malformed body is a 400; a bad
  * order inside a good body is rejected with a reason, and the rest of the batch still runs.
  */
-import { isIsoDate } from '../../lib/env.js';
 import { BadRequestError } from '../../lib/bad-request.js';
+import { dateProblem } from '../../lib/dates.js';
 import type { PaperBroker } from './paper-broker.js';
 
 /** An order the gateway will fill: signed quantity, positive buys. */
@@ -41,7 +41,9 @@ function text(value: unknown): string | undefined {
 
 function dateOf(value: unknown, field: string, fallback: string): string {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !isIsoDate(value)) throw new BadRequestError(`${field} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new BadRequestError(`${field} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  const problem = dateProblem(value);
+  if (problem !== undefined) throw new BadRequestError(`${field} ${problem}`);
   return value;
 }
 

@@ -106,6 +106,15 @@ describe('POST /api/v1/orders with orders', () => {
     [{ strategy_id: 's1', orders: [] }, 'orders must not be empty'],
     [{ strategy_id: 's1', orders: [{ quantity: 1 }] }, 'orders[0].symbol must be a non-empty string'],
     [{ strategy_id: 's1', as_of_date: '2024-13-01', orders: [{ symbol: 'AAPL', quantity: 1 }] }, 'as_of_date must be a date YYYY-MM-DD'],
+    [
+      { strategy_id: 's1', as_of_date: '0000-01-01', orders: [{ symbol: 'AAPL', quantity: 1 }] },
+      'as_of_date must be a date YYYY-MM-DD: "0000-01-01" is not a real calendar date (year must be 0001 or later)',
+    ],
+    [
+      { strategy_id: 's1', as_of_date: '2024-02-30', orders: [{ symbol: 'AAPL', quantity: 1 }] },
+      'as_of_date must be a date YYYY-MM-DD: "2024-02-30" is not a real calendar date (day 30 does not exist in 2024-02)',
+    ],
+    [{ strategy_id: 's1', as_of_date: 20240102, orders: [{ symbol: 'AAPL', quantity: 1 }] }, 'as_of_date must be a date YYYY-MM-DD, got 20240102'],
     [{ strategy_id: 's1', signals: [{ symbol: 'AAPL', target_weight: 1 }] }, 'capital must be a number > 0'],
     [{ strategy_id: 's1', capital: 1000, signals: [{ symbol: 'AAPL', target_weight: 'x' }] }, 'signals[0].target_weight must be a finite number'],
   ])('answers 400 to %j', async (payload, message) => {

@@ -3,7 +3,7 @@
  * problem becomes a 400 with a message naming the field and what was wrong.
  */
 import { BadRequestError } from '../../lib/bad-request.js';
-import { isIsoDate } from '../../lib/env.js';
+import { dateProblem } from '../../lib/dates.js';
 import type { MarketData } from '../../shared/index.js';
 import type { GenerationRequest } from './signal-generator.js';
 
@@ -44,9 +44,9 @@ function dateOf(body: Record<string, unknown>, data: MarketData, symbols: readon
   const raw = body.as_of_date;
   const days = data.tradingDays();
   if (raw === undefined || raw === null) return days[days.length - 1] as string;
-  if (typeof raw !== 'string' || !isIsoDate(raw)) {
-    throw new BadRequestError(`as_of_date must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
-  }
+  if (typeof raw !== 'string') throw new BadRequestError(`as_of_date must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+  const problem = dateProblem(raw);
+  if (problem !== undefined) throw new BadRequestError(`as_of_date ${problem}`);
   const without = symbols.filter((s) => data.closeOn(s, raw) === undefined);
   if (without.length > 0) throw new BadRequestError(`as_of_date ${raw} is not a trading day for ${without.join(', ')}`);
   return raw;
