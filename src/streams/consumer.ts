@@ -22,7 +22,7 @@ import type { BatchItem } from './processor.js';
 /** What a consumer needs from its {@link EventStream}. Internal. */
 export interface ConsumerContext<C extends Channel> {
   client: RedisClient;
-  maxLen: number;
+  maxEntries: number;
   log: Logger;
   streamKey(channel: C): string;
   deadLetterKey(channel: C): string;

@@ -27,7 +27,7 @@ import { rawPayload } from './entry.js';
  * field (`XADD stream:orders.executed * event <payload>`, or from TypeScript
  * `stream.append(parseEventForChannel(channel, payload))`, which also writes the `event_type`
  * and `event_id` copies), then `XDEL` the dead letter. Dead-letter streams are trimmed like the
- * others (`MAXLEN ~` the stream's `maxLen`).
+ * others (`MAXLEN ~` the stream's `maxEntries`).
  *
  * @example
  * // redis-cli XRANGE stream:dlq:orders.executed - + COUNT 10

@@ -36,7 +36,7 @@ import type { ReplayOptions } from './replay.js';
 export class EventStream {
   readonly #client: RedisClient;
   readonly #keyPrefix: string;
-  readonly #maxLen: number;
+  readonly #maxEntries: number;
   readonly #log: Logger;
 
   /** @throws {ConfigError} for invalid options. */
@@ -44,7 +44,7 @@ export class EventStream {
     const resolved = resolveStreamOptions(options);
     this.#client = client;
     this.#keyPrefix = resolved.keyPrefix;
-    this.#maxLen = resolved.maxLen;
+    this.#maxEntries = resolved.maxEntries;
     this.#log = componentLogger(options.logger, 'event-stream');
   }
 
@@ -59,7 +59,7 @@ export class EventStream {
   }
 
   /**
-   * Appends `event` to its channel's stream (`XADD key MAXLEN ~ maxLen * event <json> event_type
+   * Appends `event` to its channel's stream (`XADD key MAXLEN ~ maxEntries * event <json> event_type
    * <type> event_id <id>`) and resolves the entry id. Not retried: a retry could append twice.
    * Unlike `publish`, a Redis error rejects (the caller must know the event was not stored).
    *
@@ -73,7 +73,7 @@ export class EventStream {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#client.streams.add(streamKeyFor(this.#keyPrefix, event.channel), fields, { maxLen: this.#maxLen });
+    return this.#client.streams.add(streamKeyFor(this.#keyPrefix, event.channel), fields, { maxEntries: this.#maxEntries });
   }
 
   /**
@@ -94,7 +94,7 @@ export class EventStream {
     return new Consumer<C>(
       {
         client: this.#client,
-        maxLen: this.#maxLen,
+        maxEntries: this.#maxEntries,
         log: this.#log,
         streamKey: (channel) => streamKeyFor(this.#keyPrefix, channel),
         deadLetterKey: (channel) => deadLetterKeyFor(this.#keyPrefix, channel),

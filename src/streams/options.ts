@@ -3,7 +3,7 @@
  * and validated once, before anything is sent: a bad option throws a {@link ConfigError} naming it,
  * an unknown channel the `ValidationError` of every channel check in the SDK.
  */
-import { integerOption } from '../internal/config.js';
+import { integerOption, renamedOption } from '../internal/config.js';
 import { ConfigError } from '../internal/errors.js';
 import { checkChannel } from '../events/channels.js';
 import type { Channel } from '../events/channels.js';
@@ -17,9 +17,11 @@ export interface EventStreamOptions {
   /**
    * Approximate cap on entries per stream (`XADD ... MAXLEN ~ n`), dead-letter streams included.
    * Trimming does not wait for consumers: after a long outage, entries no group has read yet are
-   * dropped once more than `maxLen` newer ones arrive (claims log the trimmed ids at warn). Size it
-   * for the longest outage you must survive at peak append rate. @default 100_000
+   * dropped once more than `maxEntries` newer ones arrive (claims log the trimmed ids at warn). Size
+   * it for the longest outage you must survive at peak append rate. @default 100_000
    */
+  maxEntries?: number;
+  /** @deprecated Use `maxEntries`; this alias goes in the next minor version. */
   maxLen?: number;
   /** Where the stream and its consumers log. @default silent */
   logger?: Logger;
@@ -69,10 +71,9 @@ export interface ConsumeOptions<C extends Channel = Channel> {
  */
 export const PENDING_SCAN_LIMIT = 10_000;
 
-/** The defaults of {@link EventStreamOptions} and {@link ConsumeOptions}, in one place. */
-export const STREAM_DEFAULTS = Object.freeze({
+const defaults = Object.freeze({
   keyPrefix: 'stream:',
-  maxLen: 100_000,
+  maxEntries: 100_000,
   batchSize: 100,
   blockMs: 5000,
   claimIdleMs: 30_000,
@@ -80,10 +81,25 @@ export const STREAM_DEFAULTS = Object.freeze({
   startId: '0' as const,
 });
 
+/** The keys {@link STREAM_DEFAULTS} still answers under their old names. */
+interface DeprecatedStreamDefaults {
+  /** @deprecated Use `maxEntries`; this alias goes in the next minor version. */
+  readonly maxLen: typeof defaults.maxEntries;
+}
+
+/**
+ * The defaults of {@link EventStreamOptions} and {@link ConsumeOptions}, in one place. The old
+ * key `maxLen` still reads (deprecated) but is not enumerable, so spreading the defaults into
+ * options passes only the current names.
+ */
+export const STREAM_DEFAULTS = Object.freeze(
+  Object.defineProperties({ ...defaults }, { maxLen: { value: defaults.maxEntries } }),
+) as typeof defaults & DeprecatedStreamDefaults;
+
 /** {@link EventStreamOptions} after defaults and validation. Internal. */
 export interface ResolvedStreamOptions {
   keyPrefix: string;
-  maxLen: number;
+  maxEntries: number;
 }
 
 /** {@link ConsumeOptions} after defaults and validation. Internal. */
@@ -117,7 +133,8 @@ function name(value: unknown, option: string): string {
 export function resolveStreamOptions(options: EventStreamOptions): ResolvedStreamOptions {
   const keyPrefix = options.keyPrefix ?? STREAM_DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string') throw configError('keyPrefix', 'must be a string');
-  return { keyPrefix, maxLen: positiveInt(options.maxLen, STREAM_DEFAULTS.maxLen, 'maxLen') };
+  const [maxEntries, maxEntriesName] = renamedOption(options.maxEntries, 'maxEntries', options.maxLen, 'maxLen');
+  return { keyPrefix, maxEntries: positiveInt(maxEntries, STREAM_DEFAULTS.maxEntries, maxEntriesName) };
 }
 
 /**

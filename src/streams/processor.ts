@@ -22,7 +22,8 @@ export interface BatchItem {
 /** What the processor needs from its consumer. Internal. */
 export interface ProcessorContext<C extends Channel> {
   client: RedisClient;
-  maxLen: number;
+  /** The cap dead-letter streams are trimmed to (`MAXLEN ~`), the stream's `maxEntries`. */
+  maxEntries: number;
   log: Logger;
   options: ResolvedConsumeOptions<C>;
   stats: ConsumerStats;
@@ -100,7 +101,7 @@ export class BatchProcessor<C extends Channel> {
   }
 
   async #deadLetter(channel: C, key: string, item: BatchItem, error: unknown): Promise<boolean> {
-    const { client, options, maxLen, log, stats } = this.#ctx;
+    const { client, options, maxEntries, log, stats } = this.#ctx;
     const fields = deadLetterFields({
       originalId: item.id,
       channel,
@@ -111,7 +112,7 @@ export class BatchProcessor<C extends Channel> {
       fields: item.fields,
     });
     try {
-      await client.streams.add(this.#ctx.deadLetterKey(channel), fields, { maxLen });
+      await client.streams.add(this.#ctx.deadLetterKey(channel), fields, { maxEntries });
     } catch (writeError) {
       // Stays pending: a later claim tries again.
       this.#markFailed(key, item.id);

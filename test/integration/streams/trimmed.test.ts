@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { Logger } from '../../../src/internal/logger.js';
 import { EventStream } from '../../../src/streams/event-stream.js';
+import type { EventStreamOptions } from '../../../src/streams/options.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
 import { appendAll, connectClient, orderEvent, track } from '../../harness/streams/helpers.js';
 
@@ -44,5 +45,20 @@ describe('EventStream entries trimmed while pending', () => {
     expect(trimmed.fields).toMatchObject({ key });
     expect([...(trimmed.fields['ids'] as string[])].sort()).toEqual([...ids].sort());
     expect(await client.streams.pending(key, 'g')).toEqual([]);
+  });
+
+  it('maxEntries (or its deprecated alias maxLen) caps each stream with MAXLEN ~; the default keeps them all', { timeout: 30_000 }, async () => {
+    const client = await connectClient(redis.url);
+    const lengthAfter = async (options: EventStreamOptions): Promise<number> => {
+      const stream = new EventStream(client, { keyPrefix: `${keygen('capped').prefix}:`, ...options });
+      await appendAll(stream, Array.from({ length: 500 }, (_, i) => orderEvent(i)), 1);
+      return Number(await client.command(['XLEN', stream.streamKey(CHANNELS.ORDERS)]));
+    };
+    // MAXLEN ~ trims whole stream nodes (100 entries by default), so at least 10 and well under 500 remain.
+    for (const capped of [await lengthAfter({ maxEntries: 10 }), await lengthAfter({ maxLen: 10 })]) {
+      expect(capped).toBeGreaterThanOrEqual(10);
+      expect(capped).toBeLessThanOrEqual(110);
+    }
+    expect(await lengthAfter({})).toBe(500);
   });
 });

@@ -17,7 +17,15 @@ describe('consume options', () => {
   it('fills in the documented defaults', () => {
     const resolved = resolveConsumeOptions(base);
     expect(resolved).toMatchObject({ batchSize: 100, blockMs: 5000, claimIdleMs: 30_000, maxDeliveries: 5, startId: '0', onError: undefined });
-    expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxLen: 100_000 });
+    expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxEntries: 100_000 });
+    expect(resolveStreamOptions({})).toEqual({ keyPrefix: 'stream:', maxEntries: 100_000 });
+  });
+
+  it('still reads STREAM_DEFAULTS.maxLen, the deprecated key, without spreading it', () => {
+    expect(STREAM_DEFAULTS.maxLen).toBe(100_000);
+    expect(Object.keys(STREAM_DEFAULTS)).not.toContain('maxLen');
+    expect({ ...STREAM_DEFAULTS }).not.toHaveProperty('maxLen');
+    expect(Object.isFrozen(STREAM_DEFAULTS)).toBe(true);
   });
 
   it('accepts batchSize up to 10 000, the most pending entries a claim looks up', () => {
@@ -54,9 +62,20 @@ describe('consume options', () => {
 describe('EventStream options and keys', () => {
   const client = new RedisClient();
 
-  it('throws ConfigError at construction for a bad maxLen or keyPrefix', () => {
-    expect(configErrorOf(() => new EventStream(client, { maxLen: 0 })).context['option']).toBe('maxLen');
+  it('throws ConfigError at construction for a bad maxEntries or keyPrefix', () => {
+    const error = configErrorOf(() => new EventStream(client, { maxEntries: 0 }));
+    expect(error.context['option']).toBe('maxEntries');
+    expect(error.message).toBe('Option maxEntries must be an integer >= 1, got 0');
     expect(configErrorOf(() => resolveStreamOptions({ keyPrefix: 5 as unknown as string })).context['option']).toBe('keyPrefix');
+  });
+
+  it('accepts maxLen, the deprecated alias of maxEntries; maxEntries wins when both are given', () => {
+    expect(resolveStreamOptions({ maxLen: 50 }).maxEntries).toBe(50);
+    expect(resolveStreamOptions({ maxEntries: 70, maxLen: 50 }).maxEntries).toBe(70);
+    expect(resolveStreamOptions({ maxEntries: 70, maxLen: 0 }).maxEntries).toBe(70);
+    const error = configErrorOf(() => new EventStream(client, { maxLen: 0 }));
+    expect(error.context['option']).toBe('maxLen');
+    expect(error.message).toBe('Option maxLen must be an integer >= 1, got 0');
   });
 
   it('names streams and dead-letter streams by channel under the prefix', () => {

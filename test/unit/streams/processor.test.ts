@@ -4,7 +4,7 @@ import { RedisUnavailableError } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { silentLogger } from '../../../src/internal/logger.js';
-import type { ConsumerErrorStage, ConsumerStats, Delivery } from '../../../src/index.js';
+import type { AddOptions, ConsumerErrorStage, ConsumerStats, Delivery } from '../../../src/index.js';
 import { encodeEntry } from '../../../src/streams/entry.js';
 import { resolveConsumeOptions } from '../../../src/streams/options.js';
 import { BatchProcessor } from '../../../src/streams/processor.js';
@@ -22,13 +22,13 @@ function order(i: number, withId = true): OrderEvent {
 
 /** A processor over a fake client that records dead-letter XADDs (or fails them). */
 function setUp(handler: (d: Delivery<'orders.executed'>) => void | Promise<void>, options: { failWrites?: boolean } = {}) {
-  const written: Array<{ key: string; fields: Record<string, string> }> = [];
+  const written: Array<{ key: string; fields: Record<string, string>; options: AddOptions | undefined }> = [];
   const errors: Array<{ error: unknown; stage: ConsumerErrorStage }> = [];
   const client = {
     streams: {
-      add: (key: string, fields: Record<string, string>) => {
+      add: (key: string, fields: Record<string, string>, addOptions?: AddOptions) => {
         if (options.failWrites) return Promise.reject(new RedisUnavailableError('down'));
-        written.push({ key, fields });
+        written.push({ key, fields, options: addOptions });
         return Promise.resolve(`${written.length}-0`);
       },
     },
@@ -36,7 +36,7 @@ function setUp(handler: (d: Delivery<'orders.executed'>) => void | Promise<void>
   const stats: ConsumerStats = { processed: 0, acked: 0, retried: 0, deadLettered: 0, pending: 0 };
   const processor = new BatchProcessor<'orders.executed'>({
     client,
-    maxLen: 1000,
+    maxEntries: 1000,
     log: silentLogger,
     options: resolveConsumeOptions({ channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', maxDeliveries: 3, handler }),
     stats,
@@ -75,6 +75,8 @@ describe('BatchProcessor', () => {
     expect(written).toEqual([]);
     expect(await run([item('5-0', event, 3)])).toEqual(['5-0']);
     expect(written).toHaveLength(1);
+    // Dead-letter streams are trimmed like the others, to the stream's maxEntries.
+    expect(written[0]?.options).toEqual({ maxEntries: 1000 });
     expect(written[0]?.fields).toMatchObject({ original_id: '5-0', deliveries: '3', error: 'Error: nope', payload: event.toWire() });
     expect(stats).toMatchObject({ retried: 1, deadLettered: 1 });
     expect(processor.failedCount).toBe(0);

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import type { PositionEvent } from '../../../src/events/position-event.js';
 import type { SignalEvent } from '../../../src/events/signal-event.js';
-import type { Consumer, Delivery, EventStream } from '../../../src/index.js';
+import type { Consumer, Delivery, EventStream, EventStreamOptions, STREAM_DEFAULTS } from '../../../src/index.js';
 
 declare const stream: EventStream;
 declare const client: RedisClient;
@@ -35,5 +35,12 @@ describe('stream types', () => {
     // @ts-expect-error unknown channel
     stream.consume({ channels: ['orders'], group: 'g', consumer: 'c', handler: () => undefined });
     void client;
+  });
+
+  it('name the stream cap maxEntries, with maxLen kept as a deprecated alias of the option and of the default', () => {
+    expectTypeOf<EventStreamOptions>().toHaveProperty('maxEntries').toEqualTypeOf<number | undefined>();
+    expectTypeOf<EventStreamOptions>().toHaveProperty('maxLen').toEqualTypeOf<number | undefined>();
+    expectTypeOf<(typeof STREAM_DEFAULTS)['maxEntries']>().toEqualTypeOf<100_000>();
+    expectTypeOf<(typeof STREAM_DEFAULTS)['maxLen']>().toEqualTypeOf<100_000>();
   });
 });
