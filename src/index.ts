@@ -22,7 +22,8 @@ export { silentLogger } from './internal/logger.js';
 export type { LogFn, Logger } from './internal/logger.js';
 
 export { RedisClient } from './client/redis-client.js';
-export type { ClientKind, ClientStatus, RedisClientEvents, ScanOptions, SetOptions } from './client/redis-client.js';
+export type { ClientStatus } from './client/connection.js';
+export type { ClientKind, RedisClientEvents, ScanOptions, SetOptions } from './client/types.js';
 export { CLIENT_DEFAULTS } from './client/options.js';
 export type {
   ClusterOptions,

@@ -7,10 +7,10 @@
  */
 import type { RedisSdkError } from '../internal/errors.js';
 import type { RedisClientOptions } from './options.js';
-import type { AutoClaimResult, DuplicateOptions, MessageListener, PendingEntry, StreamBatch, StreamEntry } from './types.js';
+import type { AutoClaimResult, ClientKind, DuplicateOptions, MessageListener, PendingEntry, StreamBatch, StreamEntry } from './types.js';
 
 /** What kind of deployment a backend talks to. */
-export type BackendKind = 'standalone' | 'cluster' | 'sentinel' | 'embedded';
+export type BackendKind = ClientKind;
 
 /** Connection life-cycle signals a backend reports to its `RedisClient`. */
 export type BackendSignal =

@@ -1,3 +1,4 @@
+/** `RedisClient.fromEnv`: client options from the `REDIS_*` environment variables the Python services use. */
 import { ConfigError } from '../internal/errors.js';
 import type { RedisClientOptions } from './options.js';
 

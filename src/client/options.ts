@@ -1,3 +1,4 @@
+/** `RedisClient` options: their types, defaults, validation (`ConfigError`) and URL parsing. */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { integerOption } from '../internal/config.js';
 import { ConfigError } from '../internal/errors.js';
@@ -231,3 +232,14 @@ export function redactUrl(url: string): string {
   });
 }
 
+
+/** The options of a copy of a client (`RedisClient.duplicate`): the same settings, with its own logger and deadline. */
+export function copyOptions(o: ResolvedClientOptions, own: { logger: Logger; commandTimeoutMs: number | undefined }): RedisClientOptions {
+  const { username, password, cluster, sentinel, ...rest } = o;
+  const out: RedisClientOptions = { ...rest, commandTimeoutMs: own.commandTimeoutMs ?? rest.commandTimeoutMs, logger: own.logger };
+  if (username !== undefined) out.username = username;
+  if (password !== undefined) out.password = password;
+  if (cluster) out.cluster = cluster;
+  if (sentinel) out.sentinel = sentinel;
+  return out;
+}

@@ -3,49 +3,15 @@ import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { nodeRedisBackendFactory } from '../adapters/node-redis/factory.js';
 import { wrapNodeRedis } from '../adapters/node-redis/wrap.js';
-import { backoffDelay } from '../internal/backoff.js';
-import { withDeadline } from '../internal/deadlines.js';
-import type { RedisSdkError } from '../internal/errors.js';
-import { RedisConnectionError } from '../internal/errors.js';
 import { componentLogger, type Logger } from '../internal/logger.js';
-import { BACKEND_FACTORY, type Backend, type BackendKind, type InternalClientOptions } from './backend.js';
+import { BACKEND_FACTORY, type Backend, type InternalClientOptions } from './backend.js';
 import { CommandRunner } from './command-runner.js';
+import { Connection, type ClientStatus } from './connection.js';
 import { optionsFromEnv, type RedisEnv } from './env.js';
 import { parseInfo } from './info.js';
-import { resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
+import { copyOptions, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
 import { StreamCommands } from './stream-commands.js';
-import type { DuplicateOptions, MessageListener } from './types.js';
-
-/** What a client talks to: one server, a cluster, a sentinel-managed master, or the in-process `./embedded` Redis. */
-export type ClientKind = BackendKind;
-
-/** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */
-export type ClientStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed';
-
-/** The events a {@link RedisClient} emits. */
-export interface RedisClientEvents {
-  ready: [];
-  reconnecting: [];
-  /** Connection-level errors, already mapped to SDK errors. Listening is optional. */
-  error: [RedisSdkError];
-  close: [];
-}
-
-/** Options of {@link RedisClient.scan}. */
-export interface ScanOptions {
-  /** A glob pattern (`MATCH`). Escape user input with care. */
-  match?: string;
-  /** Hint of keys per page (`COUNT`). @default 100 */
-  count?: number;
-}
-
-/** Options of {@link RedisClient.set}. */
-export interface SetOptions {
-  /** Expire the key after this many seconds. */
-  ttlSeconds?: number;
-}
-
-type Mode = 'foreground' | 'background';
+import type { ClientKind, DuplicateOptions, MessageListener, RedisClientEvents, ScanOptions, SetOptions } from './types.js';
 
 /**
  * A Redis connection manager with the failure model of the SDK: every call settles within its
@@ -62,17 +28,13 @@ type Mode = 'foreground' | 'background';
  */
 export class RedisClient extends EventEmitter<RedisClientEvents> {
   readonly #options: ResolvedClientOptions;
+  readonly #connection: Connection;
   readonly #backend: Backend;
   readonly #log: Logger;
   /** Clients duplicated with `closeWithParent`, closed with this one. */
   readonly #dependents = new Set<RedisClient>();
   /** Forgets this client in its parent's dependents (set when it was duplicated with `closeWithParent`). */
   #detach: (() => void) | undefined;
-  #status: ClientStatus = 'closed';
-  #mode: Mode = 'foreground';
-  #everReady = false;
-  #closing = false;
-  #connecting: Promise<this> | undefined;
   readonly #runner: CommandRunner;
   /** Stream commands (XADD, XREADGROUP...) with the same deadlines and error mapping. */
   readonly streams: StreamCommands;
@@ -89,30 +51,19 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     // backend factory; plain options get node-redis. Either way the backend reconnects by this
     // client's own policy.
     const factory = (options as InternalClientOptions)[BACKEND_FACTORY] ?? nodeRedisBackendFactory(this.#options);
-    this.#backend = factory((retries, cause) => this.#reconnectPolicy(retries, cause));
-    this.#backend.onSignal((s) => {
-      if (s.type === 'ready') this.#onReady();
-      else if (s.type === 'reconnecting') this.#setStatus('reconnecting');
-      else if (s.type === 'error') this.#onBackendError(s.error);
-      else if (!this.#closing && this.#status !== 'closed') this.#setStatus('reconnecting');
-    });
-    const isClosing = (): boolean => this.#closing;
-    const status = (): ClientStatus => this.#status;
-    const endpoint = (): string => this.#backend.endpoint;
-    this.#runner = new CommandRunner(this.#backend, this.#options.commandTimeoutMs, this.#options.retry, {
-      get closing() {
-        return isClosing();
+    const connection = new Connection(factory, this.#options, this.#log, {
+      status: (status) => {
+        if (status === 'closed') this.emit('close');
+        else if (status !== 'connecting') this.emit(status);
       },
-      get status() {
-        return status();
-      },
-      get endpoint() {
-        return endpoint();
+      error: (error) => {
+        if (this.listenerCount('error') > 0) this.emit('error', error);
       },
     });
+    this.#connection = connection;
+    this.#backend = connection.backend;
+    this.#runner = new CommandRunner(this.#backend, this.#options.commandTimeoutMs, this.#options.retry, connection);
     this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#runner.run(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
-    // A wrapped client that is already connected is ready from the start.
-    if (this.#backend.isReady()) this.#onReady();
   }
 
   /** Creates a client and connects it. Rejects with `RedisConnectionError` within about `connectTimeoutMs`. */
@@ -145,12 +96,12 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /** Current connection status. */
   get status(): ClientStatus {
-    return this.#status;
+    return this.#connection.status;
   }
 
   /** True when commands can be sent now. */
   get isReady(): boolean {
-    return this.#status === 'ready' && this.#backend.isReady();
+    return this.#connection.isReady;
   }
 
   /** The deployment kind: standalone, cluster, sentinel or embedded. */
@@ -178,48 +129,9 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * `connectTimeoutMs` if the server is unreachable, never answers the handshake, or rejects
    * the credentials; never retries forever.
    */
-  connect(): Promise<this> {
-    if (this.isReady) return Promise.resolve(this);
-    if (this.#status === 'reconnecting' || (this.#status === 'connecting' && this.#mode === 'background')) {
-      return this.#awaitReady();
-    }
-    this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
-    return this.#connecting;
-  }
-
-  /** Already (re)connecting on its own: wait for `ready` within the connect deadline, changing nothing. */
-  async #awaitReady(): Promise<this> {
-    const ms = this.#options.connectTimeoutMs;
-    try {
-      // Not events.once: it would reject on the 'error' events a reconnecting client emits.
-      await withDeadline(new Promise<void>((resolve) => this.once('ready', () => resolve())), ms, 'connect');
-      return this;
-    } catch (err) {
-      throw new RedisConnectionError(`Could not connect to ${this.endpoint}: still ${this.#status} after ${ms} ms`, {
-        cause: err,
-        context: { endpoint: this.endpoint, connectTimeoutMs: ms },
-      });
-    }
-  }
-
-  async #connect(): Promise<this> {
-    this.#closing = false;
-    this.#mode = 'foreground';
-    this.#setStatus('connecting');
-    const ms = this.#options.connectTimeoutMs;
-    try {
-      await withDeadline(this.#backend.connect(), ms, 'connect');
-      if (this.#backend.isReady()) this.#onReady();
-      return this;
-    } catch (err) {
-      this.#backend.destroy();
-      this.#setStatus('closed');
-      const cause = this.#backend.mapError(err, 'connect', 'connect');
-      throw new RedisConnectionError(`Could not connect to ${this.endpoint}: ${cause.message}`, {
-        cause: err,
-        context: { endpoint: this.endpoint, connectTimeoutMs: ms },
-      });
-    }
+  async connect(): Promise<this> {
+    await this.#connection.connect();
+    return this;
   }
 
   /**
@@ -228,40 +140,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * Listen for `ready`, or check {@link isReady}; calls fail fast until then.
    */
   connectInBackground(): void {
-    if (this.#status !== 'closed') return;
-    this.#closing = false;
-    this.#mode = 'background';
-    this.#setStatus('connecting');
-    this.#backend.connect().catch((err: unknown) => {
-      if (!this.#closing) this.#log.warn({ err: this.#backend.mapError(err, 'connect', 'command').message }, 'background connect stopped');
-    });
-  }
-
-  #reconnectPolicy(retries: number, cause: Error): number | Error {
-    if (this.#closing) return cause;
-    if (!this.#everReady && this.#mode === 'foreground') return cause;
-    const delay = backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs);
-    this.#log.warn({ retries, delayMs: delay, reason: cause.message }, 'reconnecting to Redis');
-    return Math.max(1, delay);
-  }
-
-  #onReady(): void {
-    this.#everReady = true;
-    this.#setStatus('ready');
-  }
-
-  #onBackendError(error: unknown): void {
-    const mapped = this.#backend.mapError(error, 'connection', 'command');
-    this.#log.warn({ err: mapped.message }, 'Redis connection error');
-    if (this.listenerCount('error') > 0) this.emit('error', mapped);
-  }
-
-  #setStatus(status: ClientStatus): void {
-    if (this.#status === status) return;
-    this.#status = status;
-    if (status === 'closed') this.emit('close');
-    else if (status === 'ready') this.emit('ready');
-    else if (status === 'reconnecting') this.emit('reconnecting');
+    this.#connection.connectInBackground();
   }
 
   /** `GET key`. @see https://redis.io/commands/get/ */
@@ -408,26 +287,16 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   duplicate(options: DuplicateOptions = {}): RedisClient {
     const { logger, commandTimeoutMs, closeWithParent, ...overrides } = options;
     const parent = this.#backend;
-    const copyOptions: InternalClientOptions = {
-      ...this.#duplicateOptions(logger, commandTimeoutMs),
+    const internal: InternalClientOptions = {
+      ...copyOptions(this.#options, { logger: logger ?? this.#log, commandTimeoutMs }),
       [BACKEND_FACTORY]: (policy) => parent.duplicate(overrides, policy),
     };
-    const copy = new RedisClient(copyOptions);
+    const copy = new RedisClient(internal);
     if (closeWithParent) {
       this.#dependents.add(copy);
       copy.#detach = () => this.#dependents.delete(copy);
     }
     return copy;
-  }
-
-  #duplicateOptions(logger: Logger | undefined, commandTimeoutMs: number | undefined): RedisClientOptions {
-    const { username, password, cluster, sentinel, ...rest } = this.#options;
-    const out: RedisClientOptions = { ...rest, commandTimeoutMs: commandTimeoutMs ?? rest.commandTimeoutMs, logger: logger ?? this.#log };
-    if (username !== undefined) out.username = username;
-    if (password !== undefined) out.password = password;
-    if (cluster) out.cluster = cluster;
-    if (sentinel) out.sentinel = sentinel;
-    return out;
   }
 
   /**
@@ -440,15 +309,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     const dependents = [...this.#dependents];
     this.#dependents.clear();
     await Promise.all(dependents.map((d) => d.close()));
-    if (this.#status === 'closed' && !this.#connecting) return;
-    this.#closing = true;
-    try {
-      await withDeadline(this.#backend.close(), this.#options.commandTimeoutMs, 'close');
-    } catch (err) {
-      this.#log.debug({ err: this.#backend.mapError(err, 'close', 'command').message }, 'close did not finish in time; destroying');
-      this.#backend.destroy();
-    }
-    this.#setStatus('closed');
+    await this.#connection.close();
   }
 
   /** Immediate close: pending commands reject at once. Copies made with `closeWithParent` go too. */
@@ -457,9 +318,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     const dependents = [...this.#dependents];
     this.#dependents.clear();
     for (const d of dependents) d.destroy();
-    this.#closing = true;
-    this.#backend.destroy();
-    this.#setStatus('closed');
+    this.#connection.destroy();
   }
 
   /** `await using client = ...` closes the client at the end of the scope. */
@@ -469,12 +328,12 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
 
   /** A redacted description: endpoint (no password) and status. */
   override toString(): string {
-    return `RedisClient(${this.endpoint}, ${this.#status})`;
+    return `RedisClient(${this.endpoint}, ${this.status})`;
   }
 
   /** What `JSON.stringify` shows: no secrets. */
   toJSON(): { endpoint: string; status: ClientStatus; kind: ClientKind } {
-    return { endpoint: this.endpoint, status: this.#status, kind: this.kind };
+    return { endpoint: this.endpoint, status: this.status, kind: this.kind };
   }
 
   /** What `util.inspect` and `console.log` show: no secrets. */

@@ -1,4 +1,5 @@
-/** Public data types of `RedisClient`'s commands: stream replies, pub/sub listeners, duplicate options. */
+/** Public types of `RedisClient`: its kind and events, its commands' options and replies (streams, pub/sub, duplicate). */
+import type { RedisSdkError } from '../internal/errors.js';
 import type { Logger } from '../internal/logger.js';
 
 /** A stream entry: its id and its field/value pairs. */
@@ -60,4 +61,30 @@ export interface DuplicateOptions {
 export interface InvalidationTracking {
   prefix: string;
   onInvalidate: (key: string | null) => void;
+}
+
+/** What a client talks to: one server, a cluster, a sentinel-managed master, or the in-process `./embedded` Redis. */
+export type ClientKind = 'standalone' | 'cluster' | 'sentinel' | 'embedded';
+
+/** The events a {@link RedisClient} emits. */
+export interface RedisClientEvents {
+  ready: [];
+  reconnecting: [];
+  /** Connection-level errors, already mapped to SDK errors. Listening is optional. */
+  error: [RedisSdkError];
+  close: [];
+}
+
+/** Options of {@link RedisClient.scan}. */
+export interface ScanOptions {
+  /** A glob pattern (`MATCH`). Escape user input with care. */
+  match?: string;
+  /** Hint of keys per page (`COUNT`). @default 100 */
+  count?: number;
+}
+
+/** Options of {@link RedisClient.set}. */
+export interface SetOptions {
+  /** Expire the key after this many seconds. */
+  ttlSeconds?: number;
 }

@@ -1,3 +1,4 @@
+/** The package version, injected from package.json at build time (tsup and vitest define it). */
 declare const __SDK_VERSION__: string;
 
 /** The package version, injected from package.json at build time. */

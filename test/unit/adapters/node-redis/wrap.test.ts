@@ -16,7 +16,7 @@ describe('RedisClient.fromNodeRedis endpoint', () => {
 
   it('shows socket options given without a URL, IPv6 in brackets', () => {
     expect(RedisClient.fromNodeRedis(createClient({ socket: { host: '::1', port: 7001 } })).endpoint).toBe('redis://[::1]:7001');
-    expect(RedisClient.fromNodeRedis(createClient({ socket: { path: '/run/redis.sock' } })).endpoint).toBe('redis+unix:///run/redis.sock');
+    expect(RedisClient.fromNodeRedis(createClient({ socket: { path: '/run/redis.sock', tls: false } })).endpoint).toBe('redis+unix:///run/redis.sock');
   });
 
   it('shows a cluster’s root nodes, given as URLs or sockets', () => {

@@ -1,0 +1,182 @@
+/** A client's connection life cycle: its status, connecting in the foreground or background, its own reconnect policy, close and destroy. */
+import { backoffDelay } from '../internal/backoff.js';
+import { withDeadline } from '../internal/deadlines.js';
+import { RedisConnectionError, type RedisSdkError } from '../internal/errors.js';
+import type { Logger } from '../internal/logger.js';
+import type { Backend, BackendFactory } from './backend.js';
+import type { RunnerState } from './command-runner.js';
+import type { ResolvedClientOptions } from './options.js';
+
+/** Connection status. `closed` before `connect()` and after `close()`/`destroy()`. */
+export type ClientStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** What the connection tells its `RedisClient`. */
+export interface ConnectionHooks {
+  /** The status changed. */
+  status(status: ClientStatus): void;
+  /** A connection-level error, already mapped to an SDK error (and logged). */
+  error(error: RedisSdkError): void;
+}
+
+type Mode = 'foreground' | 'background';
+
+/**
+ * One client's connection: it builds the backend with its own reconnect policy (so a duplicated
+ * connection never follows another client's state), tracks the status from the backend's
+ * signals, and bounds connect and close by their deadlines.
+ */
+export class Connection implements RunnerState {
+  readonly backend: Backend;
+  readonly #options: ResolvedClientOptions;
+  readonly #log: Logger;
+  readonly #hooks: ConnectionHooks;
+  readonly #readyWaiters = new Set<() => void>();
+  #status: ClientStatus = 'closed';
+  #mode: Mode = 'foreground';
+  #everReady = false;
+  #closing = false;
+  #connecting: Promise<void> | undefined;
+
+  constructor(factory: BackendFactory, options: ResolvedClientOptions, log: Logger, hooks: ConnectionHooks) {
+    this.#options = options;
+    this.#log = log;
+    this.#hooks = hooks;
+    this.backend = factory((retries, cause) => this.#reconnectPolicy(retries, cause));
+    this.backend.onSignal((s) => {
+      if (s.type === 'ready') this.#onReady();
+      else if (s.type === 'reconnecting') this.#setStatus('reconnecting');
+      else if (s.type === 'error') this.#onBackendError(s.error);
+      else if (!this.#closing && this.#status !== 'closed') this.#setStatus('reconnecting');
+    });
+    // A wrapped client that is already connected is ready from the start.
+    if (this.backend.isReady()) this.#onReady();
+  }
+
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  /** True from `close()`/`destroy()` until the next connect. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Where the backend connects, for messages. */
+  get endpoint(): string {
+    return this.backend.endpoint;
+  }
+
+  get isReady(): boolean {
+    return this.#status === 'ready' && this.backend.isReady();
+  }
+
+  /** Connects and resolves when ready; see `RedisClient.connect`. */
+  connect(): Promise<void> {
+    if (this.isReady) return Promise.resolve();
+    if (this.#status === 'reconnecting' || (this.#status === 'connecting' && this.#mode === 'background')) {
+      return this.#awaitReady();
+    }
+    this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  /** Already (re)connecting on its own: wait for `ready` within the connect deadline, changing nothing. */
+  async #awaitReady(): Promise<void> {
+    const ms = this.#options.connectTimeoutMs;
+    let resolveReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      resolveReady = resolve;
+      this.#readyWaiters.add(resolve);
+    });
+    try {
+      await withDeadline(ready, ms, 'connect');
+    } catch (err) {
+      throw new RedisConnectionError(`Could not connect to ${this.backend.endpoint}: still ${this.#status} after ${ms} ms`, {
+        cause: err,
+        context: { endpoint: this.backend.endpoint, connectTimeoutMs: ms },
+      });
+    } finally {
+      this.#readyWaiters.delete(resolveReady);
+    }
+  }
+
+  async #connect(): Promise<void> {
+    this.#closing = false;
+    this.#mode = 'foreground';
+    this.#setStatus('connecting');
+    const ms = this.#options.connectTimeoutMs;
+    try {
+      await withDeadline(this.backend.connect(), ms, 'connect');
+      if (this.backend.isReady()) this.#onReady();
+    } catch (err) {
+      this.backend.destroy();
+      this.#setStatus('closed');
+      const cause = this.backend.mapError(err, 'connect', 'connect');
+      throw new RedisConnectionError(`Could not connect to ${this.backend.endpoint}: ${cause.message}`, {
+        cause: err,
+        context: { endpoint: this.backend.endpoint, connectTimeoutMs: ms },
+      });
+    }
+  }
+
+  /** Starts connecting without waiting and retries until connected or closed; see `RedisClient.connectInBackground`. */
+  connectInBackground(): void {
+    if (this.#status !== 'closed') return;
+    this.#closing = false;
+    this.#mode = 'background';
+    this.#setStatus('connecting');
+    this.backend.connect().catch((err: unknown) => {
+      if (!this.#closing) this.#log.warn({ err: this.backend.mapError(err, 'connect', 'command').message }, 'background connect stopped');
+    });
+  }
+
+  /**
+   * This connection's own decision per failed (re)connection attempt: give up once closing, or
+   * on a foreground connect that never succeeded (it fails fast); otherwise back off and retry.
+   */
+  #reconnectPolicy(retries: number, cause: Error): number | Error {
+    if (this.#closing) return cause;
+    if (!this.#everReady && this.#mode === 'foreground') return cause;
+    const delay = backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs);
+    this.#log.warn({ retries, delayMs: delay, reason: cause.message }, 'reconnecting to Redis');
+    return Math.max(1, delay);
+  }
+
+  #onReady(): void {
+    this.#everReady = true;
+    this.#setStatus('ready');
+    for (const resolve of this.#readyWaiters) resolve();
+  }
+
+  #onBackendError(error: unknown): void {
+    const mapped = this.backend.mapError(error, 'connection', 'command');
+    this.#log.warn({ err: mapped.message }, 'Redis connection error');
+    this.#hooks.error(mapped);
+  }
+
+  #setStatus(status: ClientStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#hooks.status(status);
+  }
+
+  /** Graceful close within `commandTimeoutMs`, destroying what does not finish; see `RedisClient.close`. */
+  async close(): Promise<void> {
+    if (this.#status === 'closed' && !this.#connecting) return;
+    this.#closing = true;
+    try {
+      await withDeadline(this.backend.close(), this.#options.commandTimeoutMs, 'close');
+    } catch (err) {
+      this.#log.debug({ err: this.backend.mapError(err, 'close', 'command').message }, 'close did not finish in time; destroying');
+      this.backend.destroy();
+    }
+    this.#setStatus('closed');
+  }
+
+  /** Immediate close: pending commands reject at once. */
+  destroy(): void {
+    this.#closing = true;
+    this.backend.destroy();
+    this.#setStatus('closed');
+  }
+}
