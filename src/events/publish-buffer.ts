@@ -4,7 +4,7 @@
  * File writes are coalesced: a burst of changes in one tick produces one write, and changes made
  * while a write runs produce exactly one more.
  */
-import { integerOption } from '../internal/config.js';
+import { integerOption, renamedOption } from '../internal/config.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ConfigError } from '../internal/errors.js';
 import type { Logger } from '../internal/logger.js';
@@ -14,6 +14,8 @@ import type { BufferedEntry } from './buffer-file.js';
 /** Options of the publisher's outage buffer. */
 export interface PublishBufferOptions {
   /** Most events kept; when full, the oldest is dropped (and counted). @default 1000 */
+  maxQueuedEvents?: number;
+  /** @deprecated Use `maxQueuedEvents`; this alias goes in the next minor version. */
   maxSize?: number;
   /**
    * File that mirrors the buffer (JSON lines of `{channel, wire}`), written atomically after
@@ -24,12 +26,25 @@ export interface PublishBufferOptions {
   persistPath?: string;
 }
 
-/** Defaults of {@link PublishBufferOptions}. */
-export const PUBLISH_BUFFER_DEFAULTS = Object.freeze({ maxSize: 1000 });
+const defaults = Object.freeze({ maxQueuedEvents: 1000 });
+
+/** The key {@link PUBLISH_BUFFER_DEFAULTS} still answers under its old name. */
+interface DeprecatedPublishBufferDefaults {
+  /** @deprecated Use `maxQueuedEvents`; this alias goes in the next minor version. */
+  readonly maxSize: typeof defaults.maxQueuedEvents;
+}
+
+/**
+ * Defaults of {@link PublishBufferOptions}. The old key `maxSize` still reads (deprecated) but is
+ * not enumerable, so spreading the defaults into options passes only the current name.
+ */
+export const PUBLISH_BUFFER_DEFAULTS = Object.freeze(
+  Object.defineProperties({ ...defaults }, { maxSize: { value: defaults.maxQueuedEvents } }),
+) as typeof defaults & DeprecatedPublishBufferDefaults;
 
 /** Internal: the buffer behind `EventPublisher`'s `buffer` option. */
 export class PublishBuffer {
-  readonly #maxSize: number;
+  readonly #maxQueuedEvents: number;
   readonly #file: string | undefined;
   readonly #log: Logger;
   #items: BufferedEntry[] = [];
@@ -41,15 +56,15 @@ export class PublishBuffer {
   /**
    * Loads `persistPath` if given.
    *
-   * @throws {ConfigError} when `maxSize` is not a positive integer or `persistPath` is empty.
+   * @throws {ConfigError} when `maxQueuedEvents` (or its alias `maxSize`) is not a positive
+   * integer, naming the one given, or when `persistPath` is empty.
    */
   constructor(options: PublishBufferOptions, logger: Logger) {
-    const maxSize = options.maxSize ?? PUBLISH_BUFFER_DEFAULTS.maxSize;
-    integerOption(maxSize, maxSize, 'buffer.maxSize');
+    const [maxQueuedEvents, name] = renamedOption(options.maxQueuedEvents, 'buffer.maxQueuedEvents', options.maxSize, 'buffer.maxSize');
+    this.#maxQueuedEvents = integerOption(maxQueuedEvents, PUBLISH_BUFFER_DEFAULTS.maxQueuedEvents, name);
     if (options.persistPath !== undefined && (typeof options.persistPath !== 'string' || options.persistPath === '')) {
       throw new ConfigError('buffer.persistPath must be a non-empty path');
     }
-    this.#maxSize = maxSize;
     this.#file = options.persistPath;
     this.#log = logger;
     if (this.#file !== undefined) this.#load(this.#file);
@@ -102,7 +117,7 @@ export class PublishBuffer {
   }
 
   #append(entry: BufferedEntry): void {
-    if (this.size >= this.#maxSize) {
+    if (this.size >= this.#maxQueuedEvents) {
       this.#removeHead();
       this.#dropped += 1;
     }

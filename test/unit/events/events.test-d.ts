@@ -17,6 +17,7 @@ import type {
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import type { EventSubscriber } from '../../../src/events/subscriber.js';
 import type * as SubscriberTypes from '../../../src/events/subscriber-types.js';
+import type { PUBLISH_BUFFER_DEFAULTS, PublishBufferOptions } from '../../../src/events/publish-buffer.js';
 
 describe('inferred wire types', () => {
   it('come from the schemas, snake_case, event_id optional', () => {
@@ -98,5 +99,13 @@ describe('subscriber stream options', () => {
     expectTypeOf<SubscriberTypes.SubscriberStreamOptions>().toEqualTypeOf<{ maxQueue?: number }>();
     // @ts-expect-error the old name is gone
     expectTypeOf<SubscriberTypes.EventStreamOptions>().toBeObject();
+  });
+});
+
+describe('publish buffer options', () => {
+  it('bound the buffer with maxQueuedEvents, with maxSize kept as a deprecated alias of the option and of the default', () => {
+    expectTypeOf<PublishBufferOptions>().toEqualTypeOf<{ maxQueuedEvents?: number; maxSize?: number; persistPath?: string }>();
+    expectTypeOf<(typeof PUBLISH_BUFFER_DEFAULTS)['maxQueuedEvents']>().toEqualTypeOf<1000>();
+    expectTypeOf<(typeof PUBLISH_BUFFER_DEFAULTS)['maxSize']>().toEqualTypeOf<1000>();
   });
 });

@@ -5,9 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/internal/errors.js';
 import type { Logger } from '../../../src/internal/logger.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
+import { PUBLISH_BUFFER_DEFAULTS } from '../../../src/events/publish-buffer.js';
+import type { PublishBufferOptions } from '../../../src/events/publish-buffer.js';
 import type * as BufferFile from '../../../src/events/buffer-file.js';
 import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
 import { signal, waitFor } from '../../harness/events/helpers.js';
+import { thrownBy } from '../../harness/events/thrown.js';
 
 const writes = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../../src/events/buffer-file.js', async (importOriginal) => {
@@ -50,15 +53,34 @@ describe('EventPublisher buffer: order, bound, replay', () => {
     expect(client.attempts).toBe(6);
   });
 
-  it('drops the oldest event when full and counts it', async () => {
+  it.each<[string, PublishBufferOptions]>([
+    ['maxQueuedEvents', { maxQueuedEvents: 3 }],
+    ['maxSize, its deprecated alias', { maxSize: 3 }],
+    ['maxQueuedEvents over maxSize when both are given', { maxQueuedEvents: 3, maxSize: 100 }],
+  ])('drops the oldest event when full and counts it (bound from %s)', async (_case, buffer) => {
     const client = new FakePublishClient();
-    const publisher = new EventPublisher(client, { buffer: { maxSize: 3 } });
+    const publisher = new EventPublisher(client, { buffer });
     client.down();
     await publishSignals(publisher, 1, 5);
     expect(publisher.stats()).toMatchObject({ buffered: 3, dropped: 2 });
     client.up();
     await waitFor(() => publisher.stats().buffered === 0);
     expect(client.signalNumbers()).toEqual([3, 4, 5]);
+  });
+
+  it('keeps 1000 events by default, dropping the oldest beyond', async () => {
+    const client = new FakePublishClient();
+    const publisher = new EventPublisher(client, { buffer: true });
+    client.down();
+    await publishSignals(publisher, 1, 1002);
+    expect(publisher.stats()).toMatchObject({ buffered: 1000, dropped: 2 });
+    expect(PUBLISH_BUFFER_DEFAULTS.maxQueuedEvents).toBe(1000);
+  });
+
+  it('still reads PUBLISH_BUFFER_DEFAULTS.maxSize, the deprecated key, without spreading it', () => {
+    expect(PUBLISH_BUFFER_DEFAULTS.maxSize).toBe(1000);
+    expect({ ...PUBLISH_BUFFER_DEFAULTS }).toEqual({ maxQueuedEvents: 1000 });
+    expect(Object.isFrozen(PUBLISH_BUFFER_DEFAULTS)).toBe(true);
   });
 
   it('a replay stops at the first failure and keeps the rest in order', async () => {
@@ -75,10 +97,15 @@ describe('EventPublisher buffer: order, bound, replay', () => {
     expect(client.signalNumbers()).toEqual([1, 2, 3, 4]);
   });
 
-  it('rejects bad buffer options at construction', () => {
+  it('rejects bad buffer options at construction, naming the option the caller wrote', () => {
     const client = new FakePublishClient();
-    expect(() => new EventPublisher(client, { buffer: { maxSize: 0 } })).toThrow(ConfigError);
-    expect(() => new EventPublisher(client, { buffer: { maxSize: 1.5 } })).toThrow(ConfigError);
+    const optionOf = (buffer: PublishBufferOptions): unknown => thrownBy(() => new EventPublisher(client, { buffer }), ConfigError).context['option'];
+    expect(optionOf({ maxQueuedEvents: 0 })).toBe('buffer.maxQueuedEvents');
+    expect(optionOf({ maxQueuedEvents: 1.5 })).toBe('buffer.maxQueuedEvents');
+    expect(optionOf({ maxSize: 0 })).toBe('buffer.maxSize');
+    expect(() => new EventPublisher(client, { buffer: { maxSize: 1.5 } })).toThrow('Option buffer.maxSize must be an integer >= 1, got 1.5');
+    // The current name wins: a bad alias next to it is not read.
+    expect(() => new EventPublisher(client, { buffer: { maxQueuedEvents: 2, maxSize: 0 } })).not.toThrow();
     expect(() => new EventPublisher(client, { buffer: { persistPath: '' } })).toThrow(ConfigError);
   });
 });

@@ -48,7 +48,7 @@ describe('EventPublisher.publish hot path', () => {
 
   it('treats a client that throws synchronously like a failed publish: null, counted, buffered', async () => {
     const client = new ThrowingClient();
-    const publisher = new EventPublisher(client, { buffer: { maxSize: 10 } });
+    const publisher = new EventPublisher(client, { buffer: { maxQueuedEvents: 10 } });
     client.down();
     await expect(publisher.publish('signals.generated', signal(7))).resolves.toBeNull();
     expect(publisher.stats()).toMatchObject({ published: 0, failed: 1, buffered: 1 });

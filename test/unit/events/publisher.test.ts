@@ -127,7 +127,7 @@ describe('EventPublisher on the embedded backend', () => {
   it('close() detaches from the client and later publishes reject with RedisClosedError', async () => {
     const { client } = await embeddedPair();
     const before = client.listenerCount('ready');
-    const publisher = new EventPublisher(client, { buffer: { maxSize: 10 } });
+    const publisher = new EventPublisher(client, { buffer: { maxQueuedEvents: 10 } });
     expect(client.listenerCount('ready')).toBe(before + 1);
     await publisher.close();
     await publisher.close();
