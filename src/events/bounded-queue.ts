@@ -1,7 +1,7 @@
 /**
  * A bounded, single-consumer async queue exposed as an async iterator: the push side never
- * waits (pub/sub cannot be slowed down), so when the consumer falls `maxSize` items behind, the
- * oldest item is dropped and counted.
+ * waits (pub/sub cannot be slowed down), so when `maxQueuedItems` items already wait for the
+ * consumer, the oldest item is dropped and counted.
  */
 
 /** An async iterator over events with a bounded queue; `close()` or `break` ends it. */
@@ -16,7 +16,7 @@ export interface EventIterator<T> extends AsyncIterableIterator<T> {
 
 /** Internal: the queue behind `EventSubscriber.stream()`. */
 export class BoundedQueue<T> implements EventIterator<T> {
-  readonly #maxSize: number;
+  readonly #maxQueuedItems: number;
   readonly #onDrop: () => void;
   #items: T[] = [];
   #head = 0;
@@ -25,8 +25,8 @@ export class BoundedQueue<T> implements EventIterator<T> {
   #closed = false;
   #onClose: (() => Promise<void>) | undefined;
 
-  constructor(maxSize: number, onDrop: () => void = () => undefined) {
-    this.#maxSize = maxSize;
+  constructor(maxQueuedItems: number, onDrop: () => void = () => undefined) {
+    this.#maxQueuedItems = maxQueuedItems;
     this.#onDrop = onDrop;
   }
 
@@ -55,7 +55,7 @@ export class BoundedQueue<T> implements EventIterator<T> {
       waiter({ done: false, value });
       return;
     }
-    if (this.size >= this.#maxSize) {
+    if (this.size >= this.#maxQueuedItems) {
       this.#head += 1;
       this.#dropped += 1;
       this.#onDrop();

@@ -43,13 +43,17 @@ export type Unsubscribe = () => Promise<void>;
 export interface EventSubscriberOptions {
   /** Receives invalid messages and handler errors when nobody else does. @default silent */
   logger?: Logger;
-  /** Default queue bound of {@link EventSubscriber.stream} iterators. @default 1000 */
+  /** Most events each {@link EventSubscriber.stream} iterator queues, unless it sets its own. @default 1000 */
+  maxQueuedEvents?: number;
+  /** @deprecated Use `maxQueuedEvents`; this alias goes in the next minor version. */
   queueSize?: number;
 }
 
 /** Options of `EventSubscriber.stream()`. */
 export interface SubscriberStreamOptions {
-  /** Most events waiting to be read; when full, the oldest is dropped. @default the subscriber's `queueSize` */
+  /** Most events waiting to be read; when full, the oldest is dropped. @default the subscriber's `maxQueuedEvents` */
+  maxQueuedEvents?: number;
+  /** @deprecated Use `maxQueuedEvents`; this alias goes in the next minor version. */
   maxQueue?: number;
 }
 
@@ -65,5 +69,18 @@ export interface SubscriberStats {
   dropped: number;
 }
 
-/** Defaults of {@link EventSubscriberOptions}. */
-export const SUBSCRIBER_DEFAULTS = Object.freeze({ queueSize: 1000 });
+const defaults = Object.freeze({ maxQueuedEvents: 1000 });
+
+/** The key {@link SUBSCRIBER_DEFAULTS} still answers under its old name. */
+interface DeprecatedSubscriberDefaults {
+  /** @deprecated Use `maxQueuedEvents`; this alias goes in the next minor version. */
+  readonly queueSize: typeof defaults.maxQueuedEvents;
+}
+
+/**
+ * Defaults of {@link EventSubscriberOptions}. The old key `queueSize` still reads (deprecated) but
+ * is not enumerable, so spreading the defaults into options passes only the current name.
+ */
+export const SUBSCRIBER_DEFAULTS = Object.freeze(
+  Object.defineProperties({ ...defaults }, { queueSize: { value: defaults.maxQueuedEvents } }),
+) as typeof defaults & DeprecatedSubscriberDefaults;

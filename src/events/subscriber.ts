@@ -3,7 +3,7 @@
  * with invalid messages and handler failures reported instead of stopping delivery.
  */
 import { errorMessage } from '../internal/error-text.js';
-import { integerOption } from '../internal/config.js';
+import { integerOption, renamedOption } from '../internal/config.js';
 import { ConfigError, RedisClosedError, ValidationError } from '../internal/errors.js';
 import { componentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
@@ -32,9 +32,6 @@ interface Subscription {
   readonly active: Promise<void>;
 }
 
-function checkQueueSize(value: number, name: string): number {
-  return integerOption(value, value, name);
-}
 
 /**
  * Subscribes to platform events. It opens its own connection (`client.duplicate()`) on the first
@@ -56,7 +53,7 @@ function checkQueueSize(value: number, name: string): number {
 export class EventSubscriber {
   readonly #client: RedisClient;
   readonly #log: Logger;
-  readonly #queueSize: number;
+  readonly #maxQueuedEvents: number;
   readonly #tables: Record<Kind, Map<string, Subscription>> = { channel: new Map(), pattern: new Map() };
   readonly #invalidHandlers = new Set<InvalidMessageHandler>();
   readonly #errorHandlers = new Set<HandlerErrorHandler>();
@@ -66,11 +63,12 @@ export class EventSubscriber {
   #closed = false;
   readonly #stats: SubscriberStats = { received: 0, invalid: 0, handlerErrors: 0, dropped: 0 };
 
-  /** @throws {ConfigError} when `queueSize` is not a positive integer. */
+  /** @throws {ConfigError} when `maxQueuedEvents` (or its alias `queueSize`) is not a positive integer, naming the one given. */
   constructor(client: RedisClient, options: EventSubscriberOptions = {}) {
     this.#client = client;
     this.#log = componentLogger(options.logger, 'event-subscriber');
-    this.#queueSize = checkQueueSize(options.queueSize ?? SUBSCRIBER_DEFAULTS.queueSize, 'queueSize');
+    const [maxQueuedEvents, name] = renamedOption(options.maxQueuedEvents, 'maxQueuedEvents', options.queueSize, 'queueSize');
+    this.#maxQueuedEvents = integerOption(maxQueuedEvents, SUBSCRIBER_DEFAULTS.maxQueuedEvents, name);
   }
 
   /**
@@ -113,12 +111,16 @@ export class EventSubscriber {
    * The events of `channel` as an async iterator with a bounded queue (when full, the oldest
    * waiting event is dropped and counted). Resolves once subscribed; ends on `close()` or `break`.
    *
+   * @throws {ConfigError} (as a rejection) when `maxQueuedEvents` (or its alias `maxQueue`) is not
+   * a positive integer, naming the one given.
+   *
    * @example
-   * for await (const order of await subscriber.stream('orders.executed')) handle(order);
+   * for await (const order of await subscriber.stream('orders.executed', { maxQueuedEvents: 100 })) handle(order);
    */
   async stream<C extends Channel>(channel: C, options: SubscriberStreamOptions = {}): Promise<EventIterator<EventOf<C>>> {
-    const maxQueue = checkQueueSize(options.maxQueue ?? this.#queueSize, 'maxQueue');
-    const queue = new BoundedQueue<EventOf<C>>(maxQueue, () => (this.#stats.dropped += 1));
+    const [value, name] = renamedOption(options.maxQueuedEvents, 'maxQueuedEvents', options.maxQueue, 'maxQueue');
+    const maxQueuedEvents = integerOption(value, this.#maxQueuedEvents, name);
+    const queue = new BoundedQueue<EventOf<C>>(maxQueuedEvents, () => (this.#stats.dropped += 1));
     const unsubscribe = await this.on(channel, (event) => queue.push(event));
     this.#streams.add(queue);
     queue.setOnClose(async () => {

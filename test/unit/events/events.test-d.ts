@@ -96,7 +96,11 @@ describe('channels', () => {
 describe('subscriber stream options', () => {
   it('are SubscriberStreamOptions (the streams module owns the name EventStreamOptions)', () => {
     expectTypeOf<Parameters<EventSubscriber['stream']>[1]>().toEqualTypeOf<SubscriberTypes.SubscriberStreamOptions | undefined>();
-    expectTypeOf<SubscriberTypes.SubscriberStreamOptions>().toEqualTypeOf<{ maxQueue?: number }>();
+    expectTypeOf<SubscriberTypes.SubscriberStreamOptions>().toEqualTypeOf<{ maxQueuedEvents?: number; maxQueue?: number }>();
+    expectTypeOf<SubscriberTypes.EventSubscriberOptions>().toHaveProperty('maxQueuedEvents').toEqualTypeOf<number | undefined>();
+    expectTypeOf<SubscriberTypes.EventSubscriberOptions>().toHaveProperty('queueSize').toEqualTypeOf<number | undefined>();
+    expectTypeOf<(typeof SubscriberTypes.SUBSCRIBER_DEFAULTS)['maxQueuedEvents']>().toEqualTypeOf<1000>();
+    expectTypeOf<(typeof SubscriberTypes.SUBSCRIBER_DEFAULTS)['queueSize']>().toEqualTypeOf<1000>();
     // @ts-expect-error the old name is gone
     expectTypeOf<SubscriberTypes.EventStreamOptions>().toBeObject();
   });

@@ -6,8 +6,16 @@ import { PositionEvent } from '../../../src/events/position-event.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
-import type { HandlerErrorContext, InvalidMessage, MessageMeta } from '../../../src/events/subscriber-types.js';
+import { SUBSCRIBER_DEFAULTS } from '../../../src/events/subscriber-types.js';
+import type {
+  EventSubscriberOptions,
+  HandlerErrorContext,
+  InvalidMessage,
+  MessageMeta,
+  SubscriberStreamOptions,
+} from '../../../src/events/subscriber-types.js';
 import { embeddedPair, onCleanup, order, position, signal, waitFor } from '../../harness/events/helpers.js';
+import { thrownBy } from '../../harness/events/thrown.js';
 
 async function setup(options: ConstructorParameters<typeof EventSubscriber>[1] = {}) {
   const { client } = await embeddedPair();
@@ -139,7 +147,7 @@ describe('EventSubscriber on the embedded backend', () => {
 
   it('stream() yields events in order and ends on break; a full queue drops the oldest', async () => {
     const { subscriber, publisher } = await setup();
-    const stream = await subscriber.stream('orders.executed', { maxQueue: 3 });
+    const stream = await subscriber.stream('orders.executed', { maxQueuedEvents: 3 });
     for (let n = 1; n <= 5; n++) await publisher.publish('orders.executed', order(n));
     await waitFor(() => stream.size + stream.dropped === 5);
     expect(stream.dropped).toBe(2);
@@ -170,11 +178,53 @@ describe('EventSubscriber on the embedded backend', () => {
     await expect(subscriber.on('signals.generated', () => undefined)).rejects.toBeInstanceOf(RedisClosedError);
   });
 
-  it('rejects unknown channels, empty patterns and bad queue sizes', async () => {
+  it('rejects unknown channels, empty patterns and bad queue bounds, naming the option the caller wrote', async () => {
     const { client, subscriber } = await setup();
     await expect(subscriber.on('signals' as 'signals.generated', () => undefined)).rejects.toBeInstanceOf(ValidationError);
     await expect(subscriber.onPattern('', () => undefined)).rejects.toBeInstanceOf(ConfigError);
-    await expect(subscriber.stream('orders.executed', { maxQueue: 0 })).rejects.toBeInstanceOf(ConfigError);
-    expect(() => new EventSubscriber(client, { queueSize: -1 })).toThrow(ConfigError);
+    await expect(subscriber.stream('orders.executed', { maxQueuedEvents: 0 })).rejects.toThrow('Option maxQueuedEvents must be an integer >= 1, got 0');
+    await expect(subscriber.stream('orders.executed', { maxQueue: 0 })).rejects.toThrow('Option maxQueue must be an integer >= 1, got 0');
+    expect(thrownBy(() => new EventSubscriber(client, { maxQueuedEvents: -1 }), ConfigError).context['option']).toBe('maxQueuedEvents');
+    expect(thrownBy(() => new EventSubscriber(client, { queueSize: -1 }), ConfigError).context['option']).toBe('queueSize');
+    // The current name wins: a bad alias next to it is not read.
+    expect(() => new EventSubscriber(client, { maxQueuedEvents: 2, queueSize: -1 })).not.toThrow();
+  });
+});
+
+describe('EventSubscriber queue bounds: maxQueuedEvents and its deprecated aliases', () => {
+  /** How many of 5 events a stream of `subscriber` keeps when its reader is not reading. */
+  async function kept(subscriberOptions: EventSubscriberOptions, streamOptions?: SubscriberStreamOptions): Promise<number> {
+    const { subscriber, publisher } = await setup(subscriberOptions);
+    const stream = await subscriber.stream('orders.executed', streamOptions);
+    for (let n = 1; n <= 5; n++) await publisher.publish('orders.executed', order(n));
+    await waitFor(() => stream.size + stream.dropped === 5);
+    return stream.size;
+  }
+
+  it('keeps 1000 events per stream by default', async () => {
+    expect(SUBSCRIBER_DEFAULTS.maxQueuedEvents).toBe(1000);
+    const { subscriber, publisher } = await setup();
+    const stream = await subscriber.stream('orders.executed');
+    for (let n = 1; n <= 1002; n++) await publisher.publish('orders.executed', order(n));
+    await waitFor(() => stream.size + stream.dropped === 1002);
+    expect([stream.size, stream.dropped]).toEqual([1000, 2]);
+  });
+
+  it('takes the subscriber-wide bound from maxQueuedEvents or queueSize, maxQueuedEvents winning', async () => {
+    expect(await kept({ maxQueuedEvents: 2 })).toBe(2);
+    expect(await kept({ queueSize: 3 })).toBe(3);
+    expect(await kept({ maxQueuedEvents: 2, queueSize: 4 })).toBe(2);
+  });
+
+  it("takes a stream's own bound from maxQueuedEvents or maxQueue, maxQueuedEvents winning over both", async () => {
+    expect(await kept({ maxQueuedEvents: 4 }, { maxQueuedEvents: 2 })).toBe(2);
+    expect(await kept({ maxQueuedEvents: 4 }, { maxQueue: 3 })).toBe(3);
+    expect(await kept({ maxQueuedEvents: 4 }, { maxQueuedEvents: 2, maxQueue: 3 })).toBe(2);
+  });
+
+  it('still reads SUBSCRIBER_DEFAULTS.queueSize, the deprecated key, without spreading it', () => {
+    expect(SUBSCRIBER_DEFAULTS.queueSize).toBe(1000);
+    expect({ ...SUBSCRIBER_DEFAULTS }).toEqual({ maxQueuedEvents: 1000 });
+    expect(Object.isFrozen(SUBSCRIBER_DEFAULTS)).toBe(true);
   });
 });
