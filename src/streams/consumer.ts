@@ -72,7 +72,7 @@ export class Consumer<C extends Channel = Channel> {
       reportError: (error, stage) => this.#report(error, stage),
     });
     this.#acker = new Acker(ctx.client, options.group, this.#stats, (error, stage) => this.#report(error, stage));
-    this.#claimer = new Claimer(ctx.client, options.group, options.consumer, options.claimIdleMs, options.batchSize, ctx.log);
+    this.#claimer = new Claimer(ctx.client, options.group, options.consumer, options.claimIdleMs, options.maxBatchEntries, ctx.log);
     this.#reader = ctx.client.duplicate({
       socketTimeoutMs: options.blockMs + ctx.client.commandTimeoutMs + READER_SOCKET_MARGIN_MS,
       logger: ctx.log,
@@ -177,7 +177,7 @@ export class Consumer<C extends Channel = Channel> {
     const ahead = this.#readAhead;
     this.#readAhead = undefined;
     const batches = ahead ? await ahead : await this.#read(true);
-    if (!this.#stopping && batches.some((b) => b.entries.length >= this.#options.batchSize)) {
+    if (!this.#stopping && batches.some((b) => b.entries.length >= this.#options.maxBatchEntries)) {
       const next = this.#read(false);
       next.catch(() => undefined); // Rethrown when awaited by the next pass.
       this.#readAhead = next;
@@ -188,12 +188,12 @@ export class Consumer<C extends Channel = Channel> {
   /** `XREADGROUP ... >` on the reader; blocking reads are cut short by {@link stop}. */
   async #read(block: boolean): Promise<StreamBatch[]> {
     const streams = [...this.#keys.keys()].map((key) => ({ key, id: '>' }));
-    const { batchSize, blockMs, group, consumer } = this.#options;
-    if (!block) return this.#reader.streams.readGroup(group, consumer, streams, { count: batchSize });
+    const { maxBatchEntries, blockMs, group, consumer } = this.#options;
+    if (!block) return this.#reader.streams.readGroup(group, consumer, streams, { count: maxBatchEntries });
     const blockFor = Math.max(1, Math.min(blockMs, Math.ceil(this.#nextClaimAt - performance.now())));
     this.#reading = true;
     try {
-      return await this.#reader.streams.readGroup(group, consumer, streams, { count: batchSize, blockMs: blockFor });
+      return await this.#reader.streams.readGroup(group, consumer, streams, { count: maxBatchEntries, blockMs: blockFor });
     } finally {
       this.#reading = false;
     }

@@ -80,7 +80,7 @@ export class EventStream {
    * Starts a consumer of `options.group` reading `options.channels`. It creates missing groups
    * (`MKSTREAM`), reads with a blocking `XREADGROUP` on its own connection, hands each entry to the
    * handler one at a time, in stream order on first delivery (per stream; a batch holds up to
-   * `batchSize` entries of each stream) while retried and claimed entries come after, out of order
+   * `maxBatchEntries` entries of each stream) while retried and claimed entries come after, out of order
    * (make handlers idempotent and order-tolerant), acknowledges the handled ones with one `XACK` per stream and batch, retries
    * failures through `XAUTOCLAIM` after `claimIdleMs`, and dead-letters an entry after
    * `maxDeliveries` or at once when it is not a valid event. Redis errors never escape: the

@@ -46,6 +46,8 @@ export interface ConsumeOptions<C extends Channel = Channel> {
    * Most entries read or claimed per stream per batch (`COUNT`), at most 10 000 (the most pending
    * entries a claim looks up delivery counts for). @default 100
    */
+  maxBatchEntries?: number;
+  /** @deprecated Use `maxBatchEntries`; this alias goes in the next minor version. */
   batchSize?: number;
   /** How long a read waits for new entries (`BLOCK`); also bounds how late a retry claim runs. @default 5000 */
   blockMs?: number;
@@ -66,7 +68,7 @@ export interface ConsumeOptions<C extends Channel = Channel> {
 
 /**
  * Most pending entries a claim looks at when refreshing delivery counts or this consumer's own
- * list; a claimed page beyond it would get no counts, so `batchSize` (the page size) may not
+ * list; a claimed page beyond it would get no counts, so `maxBatchEntries` (the page size) may not
  * exceed it.
  */
 export const PENDING_SCAN_LIMIT = 10_000;
@@ -74,7 +76,7 @@ export const PENDING_SCAN_LIMIT = 10_000;
 const defaults = Object.freeze({
   keyPrefix: 'stream:',
   maxEntries: 100_000,
-  batchSize: 100,
+  maxBatchEntries: 100,
   blockMs: 5000,
   claimIdleMs: 30_000,
   maxDeliveries: 5,
@@ -85,15 +87,20 @@ const defaults = Object.freeze({
 interface DeprecatedStreamDefaults {
   /** @deprecated Use `maxEntries`; this alias goes in the next minor version. */
   readonly maxLen: typeof defaults.maxEntries;
+  /** @deprecated Use `maxBatchEntries`; this alias goes in the next minor version. */
+  readonly batchSize: typeof defaults.maxBatchEntries;
 }
 
 /**
  * The defaults of {@link EventStreamOptions} and {@link ConsumeOptions}, in one place. The old
- * key `maxLen` still reads (deprecated) but is not enumerable, so spreading the defaults into
- * options passes only the current names.
+ * keys `maxLen` and `batchSize` still read (deprecated) but are not enumerable, so spreading the
+ * defaults into options passes only the current names.
  */
 export const STREAM_DEFAULTS = Object.freeze(
-  Object.defineProperties({ ...defaults }, { maxLen: { value: defaults.maxEntries } }),
+  Object.defineProperties(
+    { ...defaults },
+    { maxLen: { value: defaults.maxEntries }, batchSize: { value: defaults.maxBatchEntries } },
+  ),
 ) as typeof defaults & DeprecatedStreamDefaults;
 
 /** {@link EventStreamOptions} after defaults and validation. Internal. */
@@ -108,7 +115,7 @@ export interface ResolvedConsumeOptions<C extends Channel = Channel> {
   group: string;
   consumer: string;
   handler: DeliveryHandler<C>;
-  batchSize: number;
+  maxBatchEntries: number;
   blockMs: number;
   claimIdleMs: number;
   maxDeliveries: number;
@@ -151,12 +158,13 @@ export function resolveConsumeOptions<C extends Channel>(options: ConsumeOptions
   if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError', 'must be a function');
   const startId = options.startId ?? STREAM_DEFAULTS.startId;
   if (startId !== '0' && startId !== '$') throw configError('startId', `must be '0' or '$', got ${String(startId)}`);
+  const [maxBatchEntries, maxBatchEntriesName] = renamedOption(options.maxBatchEntries, 'maxBatchEntries', options.batchSize, 'batchSize');
   return {
     channels: Object.freeze([...options.channels]),
     group: name(options.group, 'group'),
     consumer: name(options.consumer, 'consumer'),
     handler: options.handler,
-    batchSize: positiveInt(options.batchSize, STREAM_DEFAULTS.batchSize, 'batchSize', PENDING_SCAN_LIMIT),
+    maxBatchEntries: positiveInt(maxBatchEntries, STREAM_DEFAULTS.maxBatchEntries, maxBatchEntriesName, PENDING_SCAN_LIMIT),
     blockMs: positiveInt(options.blockMs, STREAM_DEFAULTS.blockMs, 'blockMs'),
     claimIdleMs: positiveInt(options.claimIdleMs, STREAM_DEFAULTS.claimIdleMs, 'claimIdleMs'),
     maxDeliveries: positiveInt(options.maxDeliveries, STREAM_DEFAULTS.maxDeliveries, 'maxDeliveries'),

@@ -29,7 +29,7 @@ describe('EventStream dead letters', () => {
         blockMs: 50,
         claimIdleMs: 100,
         maxDeliveries: 3,
-        batchSize: 10,
+        maxBatchEntries: 10,
         onError: (e) => errors.push(e),
         handler: (d) => {
           if (d.eventId === poison?.eventId) {

@@ -31,7 +31,8 @@ describe('EventStream append validation and consumer life cycle', () => {
     const client = await connectClient(redis.url);
     const stream = isolatedStream(client);
     const base = { channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', handler: () => undefined };
-    expect(() => stream.consume({ ...base, batchSize: 0 })).toThrow(ConfigError);
+    expect(() => stream.consume({ ...base, maxBatchEntries: 0 })).toThrow('Option maxBatchEntries must be an integer from 1 to 10000, got 0');
+    expect(() => stream.consume({ ...base, batchSize: 0 })).toThrow('Option batchSize must be an integer from 1 to 10000, got 0');
     expect(() => stream.consume({ ...base, channels: [] })).toThrow(ConfigError);
     expect(await client.command(['EXISTS', stream.streamKey(CHANNELS.ORDERS)])).toBe(0);
   });
@@ -65,7 +66,7 @@ describe('EventStream append validation and consumer life cycle', () => {
         channels: [CHANNELS.ORDERS],
         group: 'g',
         consumer: 'c',
-        batchSize: 10,
+        maxBatchEntries: 10,
         handler: async (d) => {
           if (log.order.length === 3) {
             entered?.();
@@ -132,7 +133,7 @@ describe('EventStream append validation and consumer life cycle', () => {
         channels: [CHANNELS.ORDERS],
         group: 'g',
         consumer: 'c',
-        batchSize: 5,
+        maxBatchEntries: 5,
         blockMs: 50,
         claimIdleMs: 50,
         handler: async (d) => {

@@ -16,25 +16,36 @@ function configErrorOf(fn: () => unknown): ConfigError {
 describe('consume options', () => {
   it('fills in the documented defaults', () => {
     const resolved = resolveConsumeOptions(base);
-    expect(resolved).toMatchObject({ batchSize: 100, blockMs: 5000, claimIdleMs: 30_000, maxDeliveries: 5, startId: '0', onError: undefined });
-    expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxEntries: 100_000 });
+    expect(resolved).toMatchObject({ maxBatchEntries: 100, blockMs: 5000, claimIdleMs: 30_000, maxDeliveries: 5, startId: '0', onError: undefined });
+    expect(STREAM_DEFAULTS).toMatchObject({ keyPrefix: 'stream:', maxEntries: 100_000, maxBatchEntries: 100 });
     expect(resolveStreamOptions({})).toEqual({ keyPrefix: 'stream:', maxEntries: 100_000 });
   });
 
-  it('still reads STREAM_DEFAULTS.maxLen, the deprecated key, without spreading it', () => {
+  it('still reads STREAM_DEFAULTS.maxLen and .batchSize, the deprecated keys, without spreading them', () => {
     expect(STREAM_DEFAULTS.maxLen).toBe(100_000);
+    expect(STREAM_DEFAULTS.batchSize).toBe(100);
     expect(Object.keys(STREAM_DEFAULTS)).not.toContain('maxLen');
     expect({ ...STREAM_DEFAULTS }).not.toHaveProperty('maxLen');
+    expect({ ...STREAM_DEFAULTS }).not.toHaveProperty('batchSize');
     expect(Object.isFrozen(STREAM_DEFAULTS)).toBe(true);
   });
 
-  it('accepts batchSize up to 10 000, the most pending entries a claim looks up', () => {
-    expect(resolveConsumeOptions({ ...base, batchSize: 10_000 }).batchSize).toBe(10_000);
+  it('accepts maxBatchEntries up to 10 000, the most pending entries a claim looks up', () => {
+    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 10_000 }).maxBatchEntries).toBe(10_000);
+  });
+
+  it('accepts batchSize, the deprecated alias of maxBatchEntries; maxBatchEntries wins when both are given', () => {
+    expect(resolveConsumeOptions({ ...base, batchSize: 7 }).maxBatchEntries).toBe(7);
+    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize: 7 }).maxBatchEntries).toBe(9);
+    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize: 10_001 }).maxBatchEntries).toBe(9);
+    expect(resolveConsumeOptions({ ...base, batchSize: 7 })).not.toHaveProperty('batchSize');
   });
 
   it.each([
+    ['maxBatchEntries', { maxBatchEntries: 0 }],
+    ['maxBatchEntries', { maxBatchEntries: 1.5 }],
+    ['maxBatchEntries', { maxBatchEntries: 10_001 }],
     ['batchSize', { batchSize: 0 }],
-    ['batchSize', { batchSize: 1.5 }],
     ['batchSize', { batchSize: 10_001 }],
     ['blockMs', { blockMs: 0 }],
     ['claimIdleMs', { claimIdleMs: -1 }],
@@ -88,7 +99,7 @@ describe('EventStream options and keys', () => {
 
   it('rejects bad consume and replay options before touching Redis (the client is not even connected)', () => {
     const stream = new EventStream(client);
-    expect(() => stream.consume({ ...base, batchSize: 0 })).toThrow(ConfigError);
+    expect(() => stream.consume({ ...base, maxBatchEntries: 0 })).toThrow(ConfigError);
     expect(() => stream.replay({ channel: CHANNELS.ORDERS, count: -1 })).toThrow(ConfigError);
     expect(() => stream.replay({ channel: 'nope' as Channel })).toThrow(ValidationError);
   });

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import type { PositionEvent } from '../../../src/events/position-event.js';
 import type { SignalEvent } from '../../../src/events/signal-event.js';
-import type { Consumer, Delivery, EventStream, EventStreamOptions, STREAM_DEFAULTS } from '../../../src/index.js';
+import type { ConsumeOptions, Consumer, Delivery, EventStream, EventStreamOptions, STREAM_DEFAULTS } from '../../../src/index.js';
 
 declare const stream: EventStream;
 declare const client: RedisClient;
@@ -42,5 +42,12 @@ describe('stream types', () => {
     expectTypeOf<EventStreamOptions>().toHaveProperty('maxLen').toEqualTypeOf<number | undefined>();
     expectTypeOf<(typeof STREAM_DEFAULTS)['maxEntries']>().toEqualTypeOf<100_000>();
     expectTypeOf<(typeof STREAM_DEFAULTS)['maxLen']>().toEqualTypeOf<100_000>();
+  });
+
+  it('name the batch bound maxBatchEntries, with batchSize kept as a deprecated alias of the option and of the default', () => {
+    expectTypeOf<ConsumeOptions>().toHaveProperty('maxBatchEntries').toEqualTypeOf<number | undefined>();
+    expectTypeOf<ConsumeOptions>().toHaveProperty('batchSize').toEqualTypeOf<number | undefined>();
+    expectTypeOf<(typeof STREAM_DEFAULTS)['maxBatchEntries']>().toEqualTypeOf<100>();
+    expectTypeOf<(typeof STREAM_DEFAULTS)['batchSize']>().toEqualTypeOf<100>();
   });
 });
