@@ -13,7 +13,7 @@ import { Consumer } from './consumer.js';
 import { deadLetterKeyFor, encodeEntry, streamKeyFor } from './entry.js';
 import { resolveConsumeOptions, resolveStreamOptions } from './options.js';
 import type { ConsumeOptions, EventStreamOptions } from './options.js';
-import { checkReplayOptions, replayStream } from './replay.js';
+import { replayStream, resolveReplayOptions } from './replay.js';
 import type { ReplayOptions } from './replay.js';
 
 /**
@@ -105,7 +105,7 @@ export class EventStream {
 
   /**
    * The events of a channel's stream, oldest first, between `from` and `to` (inclusive), at most
-   * `count`: `XRANGE` in pages of 500, each continuing after the previous page's last id.
+   * `maxEvents`: `XRANGE` in pages of 500, each continuing after the previous page's last id.
    *
    * @example
    * for await (const position of stream.replay({ channel: CHANNELS.POSITIONS, from: '0' })) book.apply(position);
@@ -114,8 +114,8 @@ export class EventStream {
    * the call (before anything is sent).
    */
   replay<C extends Channel>(options: ReplayOptions<C>): AsyncGenerator<EventOf<C>, void, undefined> {
-    checkReplayOptions(options);
-    const key = streamKeyFor(this.#keyPrefix, checkChannel(options.channel));
-    return replayStream(this.#client, key, options, this.#log);
+    const resolved = resolveReplayOptions(options);
+    const key = streamKeyFor(this.#keyPrefix, checkChannel(resolved.channel));
+    return replayStream(this.#client, key, resolved, this.#log);
   }
 }

@@ -3,6 +3,7 @@
  * page continuing after the last id seen (exclusive `(id` start, Redis >= 6.2).
  */
 import type { RedisClient } from '../client/redis-client.js';
+import { integerOption, renamedOption } from '../internal/config.js';
 import { ConfigError } from '../internal/errors.js';
 import type { Channel, EventOf } from '../events/channels.js';
 import type { Logger } from '../internal/logger.js';
@@ -21,6 +22,8 @@ export interface ReplayOptions<C extends Channel = Channel> {
   /** Last entry id, inclusive. @default '+' (the newest) */
   to?: string;
   /** Most events to yield in total. @default unlimited */
+  maxEvents?: number;
+  /** @deprecated Use `maxEvents`; this alias goes in the next minor version. */
   count?: number;
   /**
    * What to do with an entry that is not a valid event of the channel: `'skip'` it (logged at
@@ -29,13 +32,26 @@ export interface ReplayOptions<C extends Channel = Channel> {
   onInvalid?: 'skip' | 'throw';
 }
 
-/** Validates {@link ReplayOptions}. @throws {ConfigError} naming the bad option. */
-export function checkReplayOptions(options: ReplayOptions): void {
-  const { count, onInvalid } = options;
-  if (count !== undefined && (!Number.isSafeInteger(count) || count < 0)) {
-    throw new ConfigError(`Option count must be an integer >= 0, got ${String(count)}`, { context: { option: 'count' } });
-  }
-  if (onInvalid !== undefined && onInvalid !== 'skip' && onInvalid !== 'throw') {
+/** {@link ReplayOptions} after defaults and validation. Internal. */
+export interface ResolvedReplayOptions<C extends Channel = Channel> {
+  channel: C;
+  from: string;
+  to: string;
+  /** `Infinity` when unlimited. */
+  maxEvents: number;
+  onInvalid: 'skip' | 'throw';
+}
+
+/**
+ * Applies the defaults of {@link ReplayOptions}; `maxEvents` wins over its alias `count`.
+ *
+ * @throws {ConfigError} naming the bad option as the caller wrote it.
+ */
+export function resolveReplayOptions<C extends Channel>(options: ReplayOptions<C>): ResolvedReplayOptions<C> {
+  const [maxEvents, maxEventsName] = renamedOption(options.maxEvents, 'maxEvents', options.count, 'count');
+  const { onInvalid = 'skip' } = options;
+  const resolvedMax = integerOption(maxEvents, Number.POSITIVE_INFINITY, maxEventsName, { min: 0 });
+  if (onInvalid !== 'skip' && onInvalid !== 'throw') {
     throw new ConfigError(`Option onInvalid must be 'skip' or 'throw'`, { context: { option: 'onInvalid' } });
   }
   for (const option of ['from', 'to'] as const) {
@@ -44,20 +60,21 @@ export function checkReplayOptions(options: ReplayOptions): void {
       throw new ConfigError(`Option ${option} must be a non-empty stream id`, { context: { option } });
     }
   }
+  return { channel: options.channel, from: options.from ?? '-', to: options.to ?? '+', maxEvents: resolvedMax, onInvalid };
 }
 
 /** The events of stream `key` between `from` and `to`, oldest first. Internal: see {@link EventStream.replay}. */
 export async function* replayStream<C extends Channel>(
   client: RedisClient,
   key: string,
-  options: ReplayOptions<C>,
+  options: ResolvedReplayOptions<C>,
   log: Logger,
 ): AsyncGenerator<EventOf<C>, void, undefined> {
-  const { channel, to = '+', count = Number.POSITIVE_INFINITY, onInvalid = 'skip' } = options;
-  let start = options.from ?? '-';
+  const { channel, to, maxEvents, onInvalid } = options;
+  let start = options.from;
   let yielded = 0;
-  while (yielded < count) {
-    const pageSize = Math.min(REPLAY_PAGE_SIZE, count - yielded);
+  while (yielded < maxEvents) {
+    const pageSize = Math.min(REPLAY_PAGE_SIZE, maxEvents - yielded);
     const entries = await client.streams.range(key, start, to, pageSize);
     for (const entry of entries) {
       let event: EventOf<C>;
@@ -70,7 +87,7 @@ export async function* replayStream<C extends Channel>(
       }
       yield event;
       yielded += 1;
-      if (yielded >= count) return;
+      if (yielded >= maxEvents) return;
     }
     const last = entries[entries.length - 1];
     if (!last || entries.length < pageSize) return;

@@ -47,7 +47,7 @@ describe('EventStream groups and replay', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('replay returns events in order, bounded by from, to and count, across pages', { timeout: 60_000 }, async () => {
+  it('replay returns events in order, bounded by from, to and maxEvents (or its deprecated alias count), across pages', { timeout: 60_000 }, async () => {
     const client = await connectClient(redis.url);
     const stream = isolatedStream(client);
     const events = Array.from({ length: 1234 }, (_, i) => orderEvent(i));
@@ -69,8 +69,10 @@ describe('EventStream groups and replay', () => {
     const range = (from: number, to: number): number[] => ordered.slice(from, to).map((o) => o.i);
     expect(await collect({ channel: CHANNELS.ORDERS })).toEqual(range(0, 1234));
     expect(await collect({ channel: CHANNELS.ORDERS, from: at(100), to: at(700) })).toEqual(range(100, 701));
+    expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 600 })).toEqual(range(10, 610));
+    expect(await collect({ channel: CHANNELS.ORDERS, maxEvents: 0 })).toEqual([]);
     expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), count: 600 })).toEqual(range(10, 610));
-    expect(await collect({ channel: CHANNELS.ORDERS, count: 0 })).toEqual([]);
+    expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 3, count: 600 })).toEqual(range(10, 13));
     const signals: unknown[] = [];
     for await (const event of stream.replay({ channel: CHANNELS.SIGNALS })) signals.push(event);
     expect(signals).toEqual([]);

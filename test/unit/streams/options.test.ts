@@ -4,7 +4,7 @@ import type { ConsumeOptions } from '../../../src/index.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { Channel } from '../../../src/events/channels.js';
 import { resolveConsumeOptions, resolveStreamOptions } from '../../../src/streams/options.js';
-import { checkReplayOptions } from '../../../src/streams/replay.js';
+import { resolveReplayOptions } from '../../../src/streams/replay.js';
 import { thrownBy } from '../../harness/events/thrown.js';
 
 const base: ConsumeOptions = { channels: [CHANNELS.ORDERS], group: 'g', consumer: 'c', handler: () => undefined };
@@ -100,16 +100,44 @@ describe('EventStream options and keys', () => {
   it('rejects bad consume and replay options before touching Redis (the client is not even connected)', () => {
     const stream = new EventStream(client);
     expect(() => stream.consume({ ...base, maxBatchEntries: 0 })).toThrow(ConfigError);
-    expect(() => stream.replay({ channel: CHANNELS.ORDERS, count: -1 })).toThrow(ConfigError);
+    expect(() => stream.replay({ channel: CHANNELS.ORDERS, maxEvents: -1 })).toThrow(ConfigError);
+    expect(() => stream.replay({ channel: CHANNELS.ORDERS, count: -1 })).toThrow('Option count must be an integer >= 0, got -1');
     expect(() => stream.replay({ channel: 'nope' as Channel })).toThrow(ValidationError);
   });
 });
 
 describe('replay options', () => {
-  it('accepts valid bounds and refuses bad count, onInvalid, from and to', () => {
-    expect(() => checkReplayOptions({ channel: CHANNELS.ORDERS, from: '0', to: '+', count: 0, onInvalid: 'throw' })).not.toThrow();
-    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, count: 1.5 })).context['option']).toBe('count');
-    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, onInvalid: 'drop' as 'skip' })).context['option']).toBe('onInvalid');
-    expect(configErrorOf(() => checkReplayOptions({ channel: CHANNELS.ORDERS, from: '' })).context['option']).toBe('from');
+  it('fills in the documented defaults: the whole stream, unlimited, invalid entries skipped', () => {
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS })).toEqual({
+      channel: CHANNELS.ORDERS,
+      from: '-',
+      to: '+',
+      maxEvents: Number.POSITIVE_INFINITY,
+      onInvalid: 'skip',
+    });
+  });
+
+  it('accepts valid bounds and refuses bad maxEvents, onInvalid, from and to', () => {
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, from: '0', to: '+', maxEvents: 0, onInvalid: 'throw' })).toEqual({
+      channel: CHANNELS.ORDERS,
+      from: '0',
+      to: '+',
+      maxEvents: 0,
+      onInvalid: 'throw',
+    });
+    const error = configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 1.5 }));
+    expect(error.context['option']).toBe('maxEvents');
+    expect(error.message).toBe('Option maxEvents must be an integer >= 0, got 1.5');
+    expect(configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, onInvalid: 'drop' as 'skip' })).context['option']).toBe('onInvalid');
+    expect(configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, from: '' })).context['option']).toBe('from');
+  });
+
+  it('accepts count, the deprecated alias of maxEvents; maxEvents wins when both are given', () => {
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, count: 5 }).maxEvents).toBe(5);
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count: 5 }).maxEvents).toBe(2);
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count: -1 }).maxEvents).toBe(2);
+    const error = configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, count: 1.5 }));
+    expect(error.context['option']).toBe('count');
+    expect(error.message).toBe('Option count must be an integer >= 0, got 1.5');
   });
 });

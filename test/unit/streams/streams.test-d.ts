@@ -4,7 +4,7 @@ import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import type { PositionEvent } from '../../../src/events/position-event.js';
 import type { SignalEvent } from '../../../src/events/signal-event.js';
-import type { ConsumeOptions, Consumer, Delivery, EventStream, EventStreamOptions, STREAM_DEFAULTS } from '../../../src/index.js';
+import type { ConsumeOptions, Consumer, Delivery, EventStream, EventStreamOptions, ReplayOptions, STREAM_DEFAULTS } from '../../../src/index.js';
 
 declare const stream: EventStream;
 declare const client: RedisClient;
@@ -42,6 +42,11 @@ describe('stream types', () => {
     expectTypeOf<EventStreamOptions>().toHaveProperty('maxLen').toEqualTypeOf<number | undefined>();
     expectTypeOf<(typeof STREAM_DEFAULTS)['maxEntries']>().toEqualTypeOf<100_000>();
     expectTypeOf<(typeof STREAM_DEFAULTS)['maxLen']>().toEqualTypeOf<100_000>();
+  });
+
+  it('name the replay bound maxEvents, with count kept as a deprecated alias', () => {
+    expectTypeOf<ReplayOptions>().toHaveProperty('maxEvents').toEqualTypeOf<number | undefined>();
+    expectTypeOf<ReplayOptions>().toHaveProperty('count').toEqualTypeOf<number | undefined>();
   });
 
   it('name the batch bound maxBatchEntries, with batchSize kept as a deprecated alias of the option and of the default', () => {
