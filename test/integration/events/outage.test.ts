@@ -43,7 +43,7 @@ describe('event bus across a killed and restarted server', () => {
     proxy = await startFaultProxy({ targetPort: redis.server.port });
     publisherClient = await RedisClient.connect({ url: proxy.url, ...FAST });
     subscriberClient = await RedisClient.connect({ url: redis.url, ...FAST });
-    publisher = new EventPublisher(publisherClient, { buffer: { maxSize: 1000, persistPath: path.join(dir, 'live.buffer') } });
+    publisher = new EventPublisher(publisherClient, { buffer: { maxQueuedEvents: 1000, persistPath: path.join(dir, 'live.buffer') } });
     subscriber = new EventSubscriber(subscriberClient);
     await subscriber.on('signals.generated', (e) => void received.push(e.numSignals));
   });
