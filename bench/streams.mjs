@@ -70,7 +70,7 @@ async function sdkConsume(stream, round, n) {
     channels: [CHANNELS.ORDERS],
     group: `sdk-${round}`,
     consumer: 'c1',
-    batchSize: BATCH,
+    maxBatchEntries: BATCH,
     blockMs: 1000,
     handler: () => {
       if (++count === n) done();
@@ -121,7 +121,7 @@ try {
   process.stdout.write(`streams: append ${ROUNDS} x ${N}, consume ${CONSUME_ROUNDS} x ${CONSUME_N} events per side; ${CONCURRENCY} appends in flight, batch ${BATCH}\n`);
   process.stdout.write(`node ${m.node}; ${m.redis.split(' sha')[0]}; ${m.cpu}; ${m.cores} cores; load ${os.loadavg()[0].toFixed(1)}\n\n`);
 
-  const appendStream = new EventStream(sdkClient, { keyPrefix: 'bench:append:', maxLen: MAX_LEN });
+  const appendStream = new EventStream(sdkClient, { keyPrefix: 'bench:append:', maxEntries: MAX_LEN });
   const appendKey = 'bench:raw-append';
   const sides = {
     sdk: (events) => timedPool(events.length, (i) => appendStream.append(events[i])),
@@ -138,7 +138,7 @@ try {
 
   for (let round = -1; round < CONSUME_ROUNDS; round++) {
     // Both sides drain the same stream (same payloads), each with its own group; round -1 warms up.
-    const stream = new EventStream(sdkClient, { keyPrefix: `bench:consume${round}:`, maxLen: MAX_LEN });
+    const stream = new EventStream(sdkClient, { keyPrefix: `bench:consume${round}:`, maxEntries: MAX_LEN });
     const key = stream.streamKey(CHANNELS.ORDERS);
     const n = round < 0 ? 2000 : CONSUME_N;
     await fill(raw, key, makeEvents(n));

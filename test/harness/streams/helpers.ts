@@ -46,9 +46,9 @@ export async function connectClient(url: string, commandTimeoutMs = 2000): Promi
 }
 
 /** An EventStream with a unique key prefix, so tests sharing a server never meet. */
-export function isolatedStream(client: RedisClient, maxLen?: number): EventStream {
+export function isolatedStream(client: RedisClient, maxEntries?: number): EventStream {
   const prefix = `${keygen('streams').prefix}:`;
-  return new EventStream(client, maxLen === undefined ? { keyPrefix: prefix } : { keyPrefix: prefix, maxLen });
+  return new EventStream(client, maxEntries === undefined ? { keyPrefix: prefix } : { keyPrefix: prefix, maxEntries });
 }
 
 /** Registers `consumer` to be stopped after the test (stop is idempotent). */
