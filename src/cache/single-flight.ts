@@ -23,9 +23,4 @@ export class SingleFlight<T> {
   has(key: string): boolean {
     return this.#inFlight.has(key);
   }
-
-  /** How many keys are being computed now. */
-  get size(): number {
-    return this.#inFlight.size;
-  }
 }

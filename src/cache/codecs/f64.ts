@@ -61,11 +61,6 @@ function u32(bytes: Uint8Array, at: number): number {
   return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x100_0000;
 }
 
-/** Whether `bytes` starts with the f64 magic. */
-export function hasF64Magic(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x00 && bytes[1] === 0x46 && bytes[2] === 0x36 && bytes[3] === 0x34;
-}
-
 /**
  * Encodes a vector in the f64 layout described above, names in `Object.keys` order.
  *

@@ -55,18 +55,16 @@ export function decodeStored(bytes: Buffer, reader?: F64Reader): Features | stri
   return decoded.ok ? decoded.features : decoded.reason;
 }
 
-/** The Python-compatible JSON codec. `decode` accepts either format. */
+/** The Python-compatible JSON codec. Reads need no codec: {@link decodeFeatures} detects the format. */
 export const jsonCodec: FeatureCodec<string> = Object.freeze({
   name: 'json',
   encode: encodePythonJson,
-  decode: decodeFeatures,
 });
 
-/** The binary f64 codec. `decode` accepts either format. */
+/** The binary f64 codec. Reads need no codec: {@link decodeFeatures} detects the format. */
 export const f64Codec: FeatureCodec<Buffer> = Object.freeze({
   name: 'f64',
   encode: encodeF64,
-  decode: decodeFeatures,
 });
 
 /**

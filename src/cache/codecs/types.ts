@@ -41,12 +41,10 @@ export type DecodeResult =
     };
 
 /**
- * A feature value codec.
- *
- * - `encode` validates first and throws a `ValidationError` naming every offending feature, so a
- *   rejected vector is never half-written.
- * - `decode` accepts a value in *any* supported format (the format is detected from its first
- *   bytes), so a cache can switch codecs without invalidating what is already stored.
+ * A feature value codec: how new vectors are written. `encode` validates first and throws a
+ * `ValidationError` naming every offending feature, so a rejected vector is never half-written.
+ * There is no codec-specific decoding: reads detect the format from a value's first byte, so a
+ * cache can switch codecs without invalidating what is already stored.
  *
  * @typeParam Encoded - what `encode` produces: a string for `json`, a Buffer for `f64`.
  */
@@ -55,8 +53,6 @@ export interface FeatureCodec<Encoded extends string | Buffer = string | Buffer>
   readonly name: CodecName;
   /** Encodes a vector; throws `ValidationError` for a value that is not a number. */
   encode(features: Features): Encoded;
-  /** Decodes a stored value of any supported format; never throws. */
-  decode(raw: string | Uint8Array): DecodeResult;
 }
 
 /** Builds a corrupt-value result. */

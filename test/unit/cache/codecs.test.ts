@@ -62,12 +62,6 @@ describe('codec objects', () => {
     expect(() => encodeFeatures('msgpack' as CodecName, {})).toThrow(ConfigError);
   });
 
-  it('decode either format whatever the codec, so switching codecs keeps stored values readable', () => {
-    const aapl = fixtureBytes('AAPL-2025-01-17.python-json.txt');
-    const fromJson = decoded(f64Codec.decode(aapl));
-    expectSameFeatures(decoded(jsonCodec.decode(f64Codec.encode(fromJson))), fromJson);
-  });
-
   it('validate before encoding, naming the feature', () => {
     const bad = { good: 1, bad: 'x' } as unknown as Record<string, number>;
     for (const codec of CODEC_NAMES) {
