@@ -1,5 +1,6 @@
 import { errorMessage } from '../internal/error-text.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { renamedOption } from '../internal/config.js';
 import { ConfigError, ValidationError } from '../internal/errors.js';
 import { componentLogger, type Logger } from '../internal/logger.js';
 import { byteLength, decodeStored, F64Reader, type Features } from './codecs/index.js';
@@ -14,8 +15,14 @@ import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
 /** Per-call write options. */
 export interface WriteOptions {
   /**
-   * Seconds before expiry for this write; `0` for none. Overrides the cache's `ttl`. Anything but
-   * an integer >= 0 throws a `ValidationError` (issue path `ttl`) before anything is sent.
+   * Seconds before expiry for this write; `0` for none. Overrides the cache's `ttlSeconds`.
+   * Anything but an integer >= 0 throws a `ValidationError` (issue path `ttlSeconds`) before
+   * anything is sent.
+   */
+  ttlSeconds?: number;
+  /**
+   * @deprecated Use `ttlSeconds` instead; `ttlSeconds` wins when both are given. A bad value
+   * throws a `ValidationError` with issue path `ttl`.
    */
   ttl?: number;
 }
@@ -31,12 +38,16 @@ const UNLINK_BATCH = 500;
 /** How many symbols' keys {@link FeatureCache} keeps for the date it read last. */
 const KEY_MEMO_SIZE = 10_000;
 
-/** The TTL of one write: the per-call one, checked like a value, or the cache's. */
+/**
+ * The TTL of one write in seconds: the per-call one, checked like a value, or the cache's.
+ * @throws ValidationError naming the option the caller used (`ttlSeconds` or `ttl`).
+ */
 function writeTtl(options: WriteOptions, fallback: number): number {
-  const ttl = options.ttl;
+  if (options.ttlSeconds === undefined && options.ttl === undefined) return fallback;
+  const [ttl, path] = renamedOption(options.ttlSeconds, 'ttlSeconds', options.ttl, 'ttl');
   if (ttl === undefined) return fallback;
   if (!Number.isInteger(ttl) || ttl < 0) {
-    throw new ValidationError('write options', [{ path: 'ttl', message: `must be an integer >= 0, got ${String(ttl)}` }]);
+    throw new ValidationError('write options', [{ path, message: `must be an integer >= 0, got ${String(ttl)}` }]);
   }
   return ttl;
 }
@@ -61,7 +72,7 @@ function entriesOf(entries: FeatureEntries): Array<readonly [string, Features]> 
  *
  * @example
  * ```ts
- * const cache = new FeatureCache(client, { ttl: 3600 });
+ * const cache = new FeatureCache(client, { ttlSeconds: 3600 });
  * const features = await cache.getOrCompute('AAPL', '2025-01-17', () => computeAlpha158('AAPL'));
  * ```
  */
@@ -317,12 +328,13 @@ export class FeatureCache {
   }
 
   /**
-   * Stores a vector with the cache's TTL (or `options.ttl`). `false` when Redis failed or the
-   * value is larger than `maxValueBytes`; nothing is written then.
-   * @throws InvalidKeyError, ValidationError (a value that is not a number, or a bad `options.ttl`) before sending.
+   * Stores a vector with the cache's TTL (or `options.ttlSeconds`). `false` when Redis failed or
+   * the value is larger than `maxValueBytes`; nothing is written then.
+   * @throws InvalidKeyError for a bad symbol or date; ValidationError for a value that is not a
+   * number or a bad `options.ttlSeconds` (not an integer >= 0); both before sending.
    */
   async set(symbol: string, date: string, features: Features, options: WriteOptions = {}): Promise<boolean> {
-    const ttl = writeTtl(options, this.#options.ttl);
+    const ttl = writeTtl(options, this.#options.ttlSeconds);
     const key = this.key(symbol, date);
     const value = this.#options.codec.encode(features);
     if (!this.#fits(key, value)) return false;
@@ -330,12 +342,13 @@ export class FeatureCache {
   }
 
   /**
-   * Stores many vectors of one date in one pipeline, all or nothing: every key and value is
-   * checked first, and `options.ttl` (a bad one throws `InvalidKeyError` or `ValidationError`), then every size (any
-   * value over `maxValueBytes` makes it return `false`); only then is anything sent.
+   * Stores many vectors of one date in one pipeline, all or nothing: every key, value and
+   * `options.ttlSeconds` is checked first (a bad key throws `InvalidKeyError`; a bad value or
+   * TTL throws `ValidationError`), then every size (any value over `maxValueBytes` makes it
+   * return `false`); only then is anything sent.
    */
   async setMany(date: string, entries: FeatureEntries, options: WriteOptions = {}): Promise<boolean> {
-    const ttl = writeTtl(options, this.#options.ttl);
+    const ttl = writeTtl(options, this.#options.ttlSeconds);
     validateDate(date);
     const writes: Array<{ key: string; value: string | Buffer }> = [];
     for (const [symbol, features] of entriesOf(entries)) {
@@ -440,7 +453,7 @@ export class FeatureCache {
    * caches nothing.
    */
   async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions = {}): Promise<Features> {
-    writeTtl(options, this.#options.ttl);
+    writeTtl(options, this.#options.ttlSeconds);
     const key = this.key(symbol, date);
     return this.#flights.run(key, async () => {
       const cached = await this.get(symbol, date);
@@ -458,7 +471,7 @@ export class FeatureCache {
    * a vector for every symbol it is given.
    */
   async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions = {}): Promise<Map<string, Features>> {
-    writeTtl(options, this.#options.ttl);
+    writeTtl(options, this.#options.ttlSeconds);
     const result = await this.getMany(symbols, date);
     const missing: string[] = [];
     // Only symbols nobody is computing yet go to this call's computeMissing; the rest join.

@@ -1,4 +1,5 @@
-import { integerOption } from '../internal/config.js';
+/** Options of `FeatureCache`: their types, their defaults in one place, and their one-time resolution. */
+import { integerOption, renamedOption } from '../internal/config.js';
 import type { Logger } from '../internal/logger.js';
 import { getCodec } from './codecs/index.js';
 import type { CodecName, FeatureCodec } from './codecs/index.js';
@@ -15,6 +16,11 @@ export interface LocalTierOptions {
 /** Options of {@link FeatureCache}. Defaults are in {@link FEATURE_CACHE_DEFAULTS}. */
 export interface FeatureCacheOptions {
   /** Seconds before a stored vector expires; `0` stores without expiry. @default 3600 */
+  ttlSeconds?: number;
+  /**
+   * @deprecated Use `ttlSeconds` instead; `ttlSeconds` wins when both are given. A bad value
+   * throws a `ConfigError` naming `ttl`.
+   */
   ttl?: number;
   /** Key prefix: keys are `{prefix}:{SYMBOL}:{YYYY-MM-DD}`. @default 'features' */
   prefix?: string;
@@ -34,9 +40,13 @@ export interface FeatureCacheOptions {
   logger?: Logger;
 }
 
+const DEFAULT_TTL_SECONDS = 3600;
+
 /** The defaults of {@link FeatureCacheOptions}, in one place. */
 export const FEATURE_CACHE_DEFAULTS = Object.freeze({
-  ttl: 3600,
+  ttlSeconds: DEFAULT_TTL_SECONDS,
+  /** @deprecated Use `ttlSeconds` instead. */
+  ttl: DEFAULT_TTL_SECONDS,
   prefix: DEFAULT_FEATURE_PREFIX,
   codec: 'json' as CodecName,
   local: false,
@@ -47,7 +57,7 @@ export const FEATURE_CACHE_DEFAULTS = Object.freeze({
 
 /** Options after defaults and validation. Internal. */
 export interface ResolvedCacheOptions {
-  ttl: number;
+  ttlSeconds: number;
   prefix: string;
   codec: FeatureCodec;
   local: Required<LocalTierOptions> | undefined;
@@ -58,13 +68,14 @@ function integer(value: number | undefined, fallback: number, name: string, min:
   return integerOption(value, fallback, name, { min });
 }
 
-/** Applies defaults and validates; throws {@link ConfigError} naming the option. */
+/** Applies defaults and validates; throws {@link ConfigError} naming the option as the caller wrote it. */
 export function resolveCacheOptions(options: FeatureCacheOptions): ResolvedCacheOptions {
   const d = FEATURE_CACHE_DEFAULTS;
   const local = options.local ?? d.local;
   const localOptions = typeof local === 'object' ? local : {};
+  const [ttlSeconds, ttlName] = renamedOption(options.ttlSeconds, 'ttlSeconds', options.ttl, 'ttl');
   return {
-    ttl: integer(options.ttl, d.ttl, 'ttl', 0),
+    ttlSeconds: integer(ttlSeconds, d.ttlSeconds, ttlName, 0),
     prefix: validatePrefix(options.prefix ?? d.prefix),
     codec: getCodec(options.codec ?? d.codec),
     local:

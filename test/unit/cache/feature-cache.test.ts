@@ -46,9 +46,9 @@ describe('FeatureCache on the embedded backend', () => {
     expect(cache.stats()).toMatchObject({ hits: 4, misses: 1, sets: 3, hitRate: 0.8 });
   });
 
-  it('uses the documented defaults: prefix features, ttl 3600', async () => {
+  it('uses the documented defaults: prefix features, ttlSeconds 3600 (also under its deprecated name ttl)', async () => {
     const cache = new FeatureCache(client);
-    expect(FEATURE_CACHE_DEFAULTS).toMatchObject({ prefix: 'features', ttl: 3600, codec: 'json', local: false });
+    expect(FEATURE_CACHE_DEFAULTS).toMatchObject({ prefix: 'features', ttlSeconds: 3600, ttl: 3600, codec: 'json', local: false });
     expect(cache.key('AAPL', DATE)).toBe('features:AAPL:2025-01-17');
     await cache.set('AAPL', DATE, { a: 1 });
     const ttl = await client.ttl('features:AAPL:2025-01-17');
@@ -228,6 +228,7 @@ describe('FeatureCache options', () => {
   it('rejects bad options with a ConfigError naming the option', () => {
     const client = createEmbeddedClient();
     const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ttlSeconds: -1 }, 'ttlSeconds'],
       [{ ttl: -1 }, 'ttl'],
       [{ ttl: 0.5 }, 'ttl'],
       [{ maxValueBytes: 0 }, 'maxValueBytes'],
@@ -278,3 +279,41 @@ describe('FeatureCache options', () => {
     await client.close();
   });
 });
+
+describe('FeatureCache ttlSeconds and its deprecated alias ttl', () => {
+  it.each([
+    [{ ttlSeconds: 60 }, 60],
+    [{ ttl: 60 }, 60],
+    [{ ttlSeconds: 60, ttl: 600 }, 60],
+  ])('cache option %j writes with a TTL of %i s', async (options, expected) => {
+    const client = await createEmbeddedClient().connect();
+    try {
+      const cache = new FeatureCache(client, options);
+      await cache.set('A', DATE, { a: 1 });
+      const ttl = await client.ttl(cache.key('A', DATE));
+      expect(ttl).toBeGreaterThan(expected - 10);
+      expect(ttl).toBeLessThanOrEqual(expected);
+      // A per-write TTL, under either name, overrides the cache's; ttlSeconds wins over ttl.
+      await cache.setMany(DATE, { B: { b: 1 } }, { ttl: 30 });
+      await cache.getOrCompute('C', DATE, () => ({ c: 1 }), { ttlSeconds: 20, ttl: 300 });
+      expect(await client.ttl(cache.key('B', DATE))).toBeLessThanOrEqual(30);
+      expect(await client.ttl(cache.key('B', DATE))).toBeGreaterThan(20);
+      expect(await client.ttl(cache.key('C', DATE))).toBeLessThanOrEqual(20);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a bad per-write ttlSeconds is a ValidationError at path ttlSeconds', async () => {
+    const client = await createEmbeddedClient().connect();
+    const cache = new FeatureCache(client);
+    const err = await cache.set('A', DATE, { a: 1 }, { ttlSeconds: -1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['ttlSeconds']);
+    await client.close();
+  });
+});
+
