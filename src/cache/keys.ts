@@ -111,3 +111,62 @@ export function symbolPattern(prefix: string, symbol: string): string {
 export function datePattern(prefix: string, date: string): string {
   return `${escapeGlob(prefix)}:*:${escapeGlob(validateDate(date))}`;
 }
+
+/** How many symbols' keys {@link FeatureKeys} keeps for the date it built last. */
+export const KEY_MEMO_SIZE = 10_000;
+
+/**
+ * The keys and SCAN patterns of one cache, under its prefix (checked once, with
+ * {@link validatePrefix}, before this is built).
+ *
+ * A service reads the same universe for the same date over and over, so {@link keys} keeps the
+ * keys of the date it built last by symbol (up to {@link KEY_MEMO_SIZE}): a known symbol costs
+ * one lookup instead of a check and a new string that node-redis would have to flatten again.
+ * Only checked symbols are kept.
+ */
+export class FeatureKeys {
+  readonly #prefix: string;
+  #memo: { readonly date: string; readonly keys: Map<string, string> } | undefined;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
+
+  /** The key of one vector. @throws InvalidKeyError */
+  key(symbol: string, date: string): string {
+    return featureKey(this.#prefix, symbol, date);
+  }
+
+  /** The keys of many symbols of one date, in order. @throws InvalidKeyError */
+  keys(symbols: readonly string[], date: string): string[] {
+    let memo = this.#memo;
+    if (memo === undefined || memo.date !== date) {
+      validateDate(date);
+      memo = this.#memo = { date, keys: new Map() };
+    }
+    const known = memo.keys;
+    const prefix = `${this.#prefix}:`;
+    const suffix = `:${date}`;
+    const keys = new Array<string>(symbols.length);
+    for (let i = 0; i < symbols.length; i++) {
+      const symbol = symbols[i] as string;
+      let key = known.get(symbol);
+      if (key === undefined) {
+        key = prefix + validateSymbol(symbol) + suffix;
+        if (known.size < KEY_MEMO_SIZE) known.set(symbol, key);
+      }
+      keys[i] = key;
+    }
+    return keys;
+  }
+
+  /** The SCAN pattern of every date of a symbol. @throws InvalidKeyError */
+  symbolPattern(symbol: string): string {
+    return symbolPattern(this.#prefix, symbol);
+  }
+
+  /** The SCAN pattern of every symbol of a date. @throws InvalidKeyError */
+  datePattern(date: string): string {
+    return datePattern(this.#prefix, date);
+  }
+}

@@ -1,4 +1,8 @@
+/** The local tier of a `FeatureCache`: decoded vectors in process, and the tracking connection that keeps them fresh. */
+import type { RedisClient } from '../client/redis-client.js';
+import { ConfigError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
+import type { LocalTierOptions } from './options.js';
 
 interface Entry {
   features: Features;
@@ -115,5 +119,51 @@ export class LocalTier {
     this.#invalidatedAt.clear();
     this.#epoch += 1;
     this.#floor = this.#epoch;
+  }
+}
+
+/**
+ * A {@link LocalTier} with the connection that keeps it fresh: a duplicate of the cache's client
+ * (closed with that client) on which Redis reports every change under the cache's prefix
+ * (broadcast client tracking, turned on in each handshake, so before the connection reports
+ * ready). The tier starts on each `ready` of that connection and stops, dropping everything,
+ * when it is lost or closed. The connection reconnects on its own until {@link close}.
+ */
+export class TrackedLocalTier {
+  /** The tier: reads fill it, own writes and invalidations drop from it. */
+  readonly tier: LocalTier;
+  readonly #tracker: RedisClient;
+
+  /**
+   * Opens the tracking connection in the background; nothing is awaited here.
+   * @throws ConfigError on a cluster or sentinel client (tracking needs one standalone server).
+   */
+  constructor(client: RedisClient, prefix: string, options: Required<LocalTierOptions>) {
+    if (client.kind === 'cluster' || client.kind === 'sentinel') {
+      throw new ConfigError('FeatureCache option local needs a standalone or embedded Redis, not a ' + client.kind, {
+        context: { option: 'local' },
+      });
+    }
+    const tier = new LocalTier(options.maxEntries, options.ttlMs);
+    const tracker = client.duplicate({
+      tracking: { prefix: `${prefix}:`, onInvalidate: (key) => tier.invalidate(key) },
+    });
+    tracker.on('ready', () => tier.start());
+    tracker.on('reconnecting', () => tier.stop());
+    tracker.on('close', () => tier.stop());
+    tracker.connectInBackground();
+    this.tier = tier;
+    this.#tracker = tracker;
+  }
+
+  /** Whether the tier is receiving invalidations and may serve. */
+  get live(): boolean {
+    return this.tier.live;
+  }
+
+  /** Stops the tier and closes the tracking connection. */
+  async close(): Promise<void> {
+    this.tier.stop();
+    await this.#tracker.close();
   }
 }

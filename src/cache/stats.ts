@@ -1,3 +1,5 @@
+/** The figures a `FeatureCache` reports: its own counters (hits, misses, errors...) and the server's, from INFO. */
+
 /** Counters of one {@link FeatureCache}, since construction or the last `resetStats()`. */
 export interface CacheStats {
   /** Reads that found a valid vector (local tier included). */

@@ -134,14 +134,18 @@ export function f64ValuesOffset(bytes: Buffer): number {
 }
 
 /**
- * Why an f64 value is corrupt, as a string, or the decoded vector. The values are read where
- * they lie: no copy of the bytes, no intermediate objects.
+ * The vector of an f64 value that {@link inspectF64} accepted with names `set`. The values are
+ * read where they lie: no copy of the bytes, no intermediate objects.
  */
+export function buildF64(bytes: Buffer, set: NameSet, reader?: F64Reader): Features {
+  const view = reader === undefined ? new DataView(bytes.buffer) : reader.view(bytes);
+  return set.build(view, bytes.byteOffset + f64ValuesOffset(bytes));
+}
+
+/** Why an f64 value is corrupt, as a string, or the decoded vector (see {@link buildF64}). */
 export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | string {
   const nameSet = inspectF64(bytes);
-  if (typeof nameSet === 'string') return nameSet;
-  const view = reader === undefined ? new DataView(bytes.buffer) : reader.view(bytes);
-  return nameSet.build(view, bytes.byteOffset + f64ValuesOffset(bytes));
+  return typeof nameSet === 'string' ? nameSet : buildF64(bytes, nameSet, reader);
 }
 
 /** Decodes an f64 value; any deviation from the layout is reported as corrupt. */

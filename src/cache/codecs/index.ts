@@ -7,14 +7,16 @@
  * read as the other.
  */
 import { ConfigError } from '../../internal/errors.js';
-import { decodeF64, decodeF64Value, encodeF64, type F64Reader } from './f64.js';
+import { decodeF64, encodeF64, inspectF64 } from './f64.js';
+import type { NameSet } from './f64-names.js';
 import { decodePythonJsonBytes, decodePythonJsonText, encodePythonJson } from './python-json.js';
 import { CODEC_NAMES, corrupt } from './types.js';
 import type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
 
 export type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
 export { CODEC_NAMES } from './types.js';
-export { F64Reader } from './f64.js';
+export { buildF64, F64Reader } from './f64.js';
+export type { NameSet } from './f64-names.js';
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -40,17 +42,24 @@ export function decodeFeatures(raw: string | Uint8Array): DecodeResult {
     return decodePythonJsonText(raw);
   }
   const bytes = toBuffer(raw);
-  return bytes[0] === 0 ? decodeF64(bytes) : decodePythonJsonBytes(bytes);
+  return isF64Value(bytes) ? decodeF64(bytes) : decodePythonJsonBytes(bytes);
+}
+
+/** Whether stored bytes are an f64 value (first byte NUL, see the module comment); else JSON. */
+export function isF64Value(bytes: Uint8Array): boolean {
+  return bytes[0] === 0;
 }
 
 /**
- * Decodes stored bytes of either format, like {@link decodeFeatures}, for a batch: f64 values
- * share `reader`'s view of their buffer and nothing but the vector is allocated.
+ * Checks stored bytes of either format, the one decoding step of the cache's reads. A JSON value
+ * gives its vector. An f64 value ({@link isF64Value}) is checked in full but not built: it gives
+ * its names, from which {@link buildF64} builds the vector, or whose values a matrix copies as
+ * bytes. Nothing is allocated for an f64 value.
  *
- * @returns the vector, or why the value is corrupt.
+ * @returns the f64 value's names, the JSON value's vector, or why the value is corrupt.
  */
-export function decodeStored(bytes: Buffer, reader?: F64Reader): Features | string {
-  if (bytes[0] === 0) return decodeF64Value(bytes, reader);
+export function inspectStored(bytes: Buffer): NameSet | Features | string {
+  if (isF64Value(bytes)) return inspectF64(bytes);
   const decoded = decodePythonJsonBytes(bytes);
   return decoded.ok ? decoded.features : decoded.reason;
 }

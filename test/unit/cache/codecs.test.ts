@@ -1,15 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  buildF64,
   byteLength,
   CODEC_NAMES,
   decodeFeatures,
   encodeFeatures,
   f64Codec,
   getCodec,
+  inspectStored,
+  isF64Value,
   jsonCodec,
 } from '../../../src/cache/codecs/index.js';
-import type { CodecName } from '../../../src/cache/codecs/index.js';
+import type { CodecName, Features, NameSet } from '../../../src/cache/codecs/index.js';
 import { ConfigError, ValidationError } from '../../../src/internal/errors.js';
 import { decoded, expectSameFeatures, f64Name, fixtureBytes, SPECIAL_VALUES, vectors } from '../../harness/cache/codecs.js';
 
@@ -81,4 +84,38 @@ describe('byteLength', () => {
     expect(byteLength('é')).toBe(2);
     expect(byteLength(new Uint8Array(5).subarray(1))).toBe(4);
   });
+});
+
+describe('inspectStored, the decoding step of cache reads', () => {
+  it('gives a JSON value its vector and an f64 value its names, built by buildF64 into the same vector', () => {
+    const json = Buffer.from(encodeFeatures('json', SPECIAL_VALUES));
+    const f64 = encodeFeatures('f64', SPECIAL_VALUES);
+    expect([isF64Value(json), isF64Value(f64)]).toEqual([false, true]);
+    expectSameFeatures(inspectStored(json) as Features, SPECIAL_VALUES);
+    const set = inspectStored(f64) as NameSet;
+    expect(set.names).toEqual(Object.keys(SPECIAL_VALUES));
+    expectSameFeatures(buildF64(f64, set), SPECIAL_VALUES);
+    expectSameFeatures(buildF64(f64, set), decoded(decodeFeatures(f64)));
+  });
+
+  it('gives the same reason as decodeFeatures for a corrupt value of either format', () => {
+    const corrupt = [Buffer.from('{"a": "x"}'), Buffer.from('[1.0]'), Buffer.from([0xff]), encodeFeatures('f64', { a: 1 }).subarray(0, 20)];
+    for (const bytes of corrupt) {
+      const result = decodeFeatures(bytes);
+      expect(result.ok).toBe(false);
+      expect(inspectStored(bytes)).toBe(result.ok ? undefined : result.reason);
+    }
+  });
+
+  it('property: agrees with decodeFeatures on every encoded vector', () => {
+    fc.assert(
+      fc.property(vectors(f64Name), fc.constantFrom<CodecName>(...CODEC_NAMES), (features, codec) => {
+        const bytes = Buffer.from(encodeFeatures(codec, features));
+        const inspected = inspectStored(bytes);
+        const built = isF64Value(bytes) ? buildF64(bytes, inspected as NameSet) : (inspected as Features);
+        expectSameFeatures(built, decoded(decodeFeatures(bytes)));
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 });

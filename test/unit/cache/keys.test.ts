@@ -4,6 +4,8 @@ import {
   DEFAULT_FEATURE_PREFIX,
   escapeGlob,
   featureKey,
+  FeatureKeys,
+  KEY_MEMO_SIZE,
   symbolPattern,
   validateDate,
   validatePrefix,
@@ -107,5 +109,37 @@ describe('glob patterns', () => {
   it('validates the symbol and date of a pattern', () => {
     keyError(() => symbolPattern('features', 'AAPL*'));
     keyError(() => datePattern('features', '2025-01-*'));
+  });
+});
+
+describe('FeatureKeys', () => {
+  it('builds keys and patterns under its prefix', () => {
+    const keys = new FeatureKeys('p.x');
+    expect(keys.key('AAPL', '2025-01-17')).toBe('p.x:AAPL:2025-01-17');
+    expect(keys.keys(['AAPL', 'BRK.B'], '2025-01-17')).toEqual(['p.x:AAPL:2025-01-17', 'p.x:BRK.B:2025-01-17']);
+    expect(keys.keys([], '2025-01-17')).toEqual([]);
+    expect(keys.symbolPattern('AAPL')).toBe('p.x:AAPL:*');
+    expect(keys.datePattern('2025-01-17')).toBe('p.x:*:2025-01-17');
+  });
+
+  it('keys() gives the right keys when the date changes, and checks every symbol it has not kept', () => {
+    const keys = new FeatureKeys('p');
+    for (const date of ['2025-01-16', '2025-01-17', '2025-01-16']) {
+      expect(keys.keys(['A', 'B'], date)).toEqual([`p:A:${date}`, `p:B:${date}`]);
+    }
+    keyError(() => keys.keys(['A', 'B:X'], '2025-01-16'));
+    keyError(() => keys.keys(['A', 7 as unknown as string], '2025-01-16'));
+    keyError(() => keys.keys(['A'], '2025-13-01'));
+    // An empty batch still checks its date.
+    keyError(() => keys.keys([], '2025-02-30'));
+  });
+
+  it(`keeps at most ${KEY_MEMO_SIZE} symbols per date; symbols past the bound are still built and checked`, () => {
+    const keys = new FeatureKeys('p');
+    const many = Array.from({ length: KEY_MEMO_SIZE + 5 }, (_, i) => `M${i}`);
+    const built = keys.keys(many, '2025-01-17');
+    expect(built[KEY_MEMO_SIZE + 4]).toBe(`p:M${KEY_MEMO_SIZE + 4}:2025-01-17`);
+    expect(keys.keys(many, '2025-01-17')).toEqual(built);
+    keyError(() => keys.keys([...many, 'bad*'], '2025-01-17'));
   });
 });

@@ -1,0 +1,75 @@
+/** Read-or-compute for a `FeatureCache`: single-flight per key, one batched computation for the misses of many. */
+import { ValidationError } from '../internal/errors.js';
+import type { Features } from './codecs/index.js';
+import type { FeatureKeys } from './keys.js';
+import type { FeatureReads } from './reads.js';
+import { SingleFlight } from './single-flight.js';
+import { entriesOf, type FeatureEntries, type FeatureWrites, type WriteOptions } from './writes.js';
+
+/** Computes the vectors of the symbols that were not cached, keyed by symbol. */
+export type ComputeMissing = (symbols: string[]) => Promise<FeatureEntries> | FeatureEntries;
+
+/**
+ * Concurrent callers for one key share one read and one computation (a flight per key, across
+ * both methods); a failing computation rejects every waiter and caches nothing.
+ */
+export class FeatureCompute {
+  readonly #keys: FeatureKeys;
+  readonly #reads: FeatureReads;
+  readonly #writes: FeatureWrites;
+  readonly #flights = new SingleFlight<Features>();
+
+  constructor(keys: FeatureKeys, reads: FeatureReads, writes: FeatureWrites) {
+    this.#keys = keys;
+    this.#reads = reads;
+    this.#writes = writes;
+  }
+
+  /** See `FeatureCache.getOrCompute`. */
+  async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions): Promise<Features> {
+    this.#writes.ttlOf(options);
+    const key = this.#keys.key(symbol, date);
+    return this.#flights.run(key, async () => {
+      const cached = await this.#reads.get(symbol, date);
+      if (cached !== null) return cached;
+      const features = await compute();
+      await this.#writes.set(symbol, date, features, options);
+      return features;
+    });
+  }
+
+  /** See `FeatureCache.getManyOrCompute`. */
+  async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
+    this.#writes.ttlOf(options);
+    const result = await this.#reads.getMany(symbols, date);
+    const missing: string[] = [];
+    // Only symbols nobody is computing yet go to this call's computeMissing; the rest join.
+    const owned: string[] = [];
+    for (const [symbol, features] of result) {
+      if (features !== null) continue;
+      missing.push(symbol);
+      if (!this.#flights.has(this.#keys.key(symbol, date))) owned.push(symbol);
+    }
+    if (missing.length > 0) {
+      let batch: Promise<Map<string, Features>> | undefined;
+      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options));
+      // Promise.all observes every flight, so one failed batch is one rejection, never unhandled ones.
+      const computed = await Promise.all(
+        missing.map((symbol) => this.#flights.run(this.#keys.key(symbol, date), async () => (await runBatch()).get(symbol) as Features)),
+      );
+      for (let i = 0; i < missing.length; i++) result.set(missing[i] as string, computed[i] as Features);
+    }
+    return result as Map<string, Features>;
+  }
+
+  /** One `computeMissing` call for the symbols this call owns, checked, then cached with one `setMany`. */
+  async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
+    const computed = new Map(entriesOf(await computeMissing([...symbols])));
+    const absent = symbols.filter((s) => !computed.has(s));
+    if (absent.length > 0) {
+      throw new ValidationError('computeMissing result', [{ path: '', message: `no features returned for ${absent.join(', ')}` }]);
+    }
+    await this.#writes.setMany(date, symbols.map((s) => [s, computed.get(s) as Features] as const), options);
+    return computed;
+  }
+}

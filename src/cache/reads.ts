@@ -1,0 +1,185 @@
+/** The reads of a `FeatureCache` (`get`, `getMany`, `getMatrix`) and the one decoding step they share. */
+import type { RedisClient } from '../client/redis-client.js';
+import { errorMessage } from '../internal/error-text.js';
+import type { Logger } from '../internal/logger.js';
+import { buildF64, F64Reader, inspectStored, isF64Value, type Features, type NameSet } from './codecs/index.js';
+import type { CacheContext } from './context.js';
+import type { FeatureKeys } from './keys.js';
+import type { FillTicket, LocalTier } from './local-tier.js';
+import { checkMatrixOptions, MatrixBuilder, type FeatureMatrix, type MatrixOptions } from './matrix.js';
+import type { CacheCounters } from './stats.js';
+
+/**
+ * Reads fail open: a Redis error is a miss (counted, logged); a stored value that is not a
+ * valid vector is counted, logged, deleted and read as a miss. Every value read, by any of the
+ * three methods, goes through {@link #decode}; `get` and `getMany` then build the vector (and,
+ * with a local tier, freeze it and offer it to the tier), `getMatrix` copies it into its row.
+ * Nothing is allocated per key beyond the vector itself.
+ */
+export class FeatureReads {
+  readonly #client: RedisClient;
+  readonly #keys: FeatureKeys;
+  readonly #counters: CacheCounters;
+  readonly #log: Logger;
+  readonly #local: LocalTier | undefined;
+
+  constructor(context: CacheContext) {
+    this.#client = context.client;
+    this.#keys = context.keys;
+    this.#counters = context.counters;
+    this.#log = context.log;
+    this.#local = context.local;
+  }
+
+  /** See `FeatureCache.get`. */
+  async get(symbol: string, date: string): Promise<Features | null> {
+    const key = this.#keys.key(symbol, date);
+    const local = this.#local?.get(key);
+    if (local !== undefined) {
+      this.#counters.hits++;
+      this.#counters.localHits++;
+      return local;
+    }
+    const ticket = this.#local?.ticket();
+    let raw: Buffer | null;
+    try {
+      raw = await this.#client.getBuffer(key);
+    } catch (err) {
+      return this.#readFailed(err, 1);
+    }
+    return this.#features(key, raw, ticket, undefined);
+  }
+
+  /** See `FeatureCache.getMany`. */
+  async getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
+    const keys = this.#keys.keys(symbols, date);
+    const result = new Map<string, Features | null>();
+    const local = this.#local;
+    if (local === undefined) {
+      if (keys.length === 0) return result;
+      // Hot path without a local tier: one MGET of every key, no index bookkeeping.
+      let raws: Array<Buffer | null>;
+      try {
+        raws = await this.#client.mgetBuffer(keys);
+      } catch (err) {
+        for (const symbol of symbols) result.set(symbol, null);
+        this.#readFailed(err, keys.length);
+        return result;
+      }
+      const reader = new F64Reader();
+      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(keys[i] as string, raws[i] ?? null, undefined, reader));
+      return result;
+    }
+    const toFetch: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const held = local.get(keys[i] as string);
+      if (held !== undefined) {
+        this.#counters.hits++;
+        this.#counters.localHits++;
+      } else toFetch.push(i);
+      result.set(symbols[i] as string, held ?? null);
+    }
+    if (toFetch.length === 0) return result;
+    const ticket = local.ticket();
+    let raws: Array<Buffer | null>;
+    try {
+      raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
+    } catch (err) {
+      this.#readFailed(err, toFetch.length);
+      return result;
+    }
+    const reader = new F64Reader();
+    for (let j = 0; j < toFetch.length; j++) {
+      const i = toFetch[j] as number;
+      result.set(symbols[i] as string, this.#features(keys[i] as string, raws[j] ?? null, ticket, reader));
+    }
+    return result;
+  }
+
+  /** See `FeatureCache.getMatrix`. */
+  async getMatrix(symbols: readonly string[], date: string, options: MatrixOptions): Promise<FeatureMatrix> {
+    const columns = checkMatrixOptions(options);
+    const keys = this.#keys.keys(symbols, date);
+    const builder = new MatrixBuilder(symbols.length, columns);
+    if (this.#local !== undefined) {
+      const held = await this.getMany(symbols, date);
+      for (let i = 0; i < symbols.length; i++) {
+        const features = held.get(symbols[i] as string) ?? null;
+        if (features === null) builder.miss(i);
+        else builder.object(i, symbols[i] as string, features);
+      }
+    } else if (keys.length > 0) {
+      await this.#fillMatrix(builder, symbols, keys);
+    }
+    if (builder.lacking.length > 0) {
+      this.#log.warn({ symbols: builder.lacking.slice(0, 10), count: builder.lacking.length, date }, 'feature vectors lack matrix columns; rows left out');
+    }
+    return builder.build(symbols);
+  }
+
+  /** One MGET into the matrix; a failed read leaves every row a miss. */
+  async #fillMatrix(builder: MatrixBuilder, symbols: readonly string[], keys: readonly string[]): Promise<void> {
+    let raws: Array<Buffer | null>;
+    try {
+      raws = await this.#client.mgetBuffer(keys);
+    } catch (err) {
+      this.#readFailed(err, keys.length);
+      for (let i = 0; i < keys.length; i++) builder.miss(i);
+      return;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const raw = raws[i] ?? null;
+      const decoded = this.#decode(keys[i] as string, raw);
+      if (decoded === null) builder.miss(i);
+      // f64 values are copied into their row as bytes, with no object or number per feature.
+      else if (raw !== null && isF64Value(raw)) builder.f64(i, symbols[i] as string, raw, decoded as NameSet);
+      else builder.object(i, symbols[i] as string, decoded as Features);
+    }
+  }
+
+  /**
+   * The one decoding step of every read: a miss, a corrupt value (counted, logged, deleted) or a
+   * hit, counted. A hit gives the f64 value's names (the value checked, not yet built) or the
+   * JSON value's vector; `isF64Value(raw)` tells which.
+   */
+  #decode(key: string, raw: Buffer | null): NameSet | Features | null {
+    if (raw === null) {
+      this.#counters.misses++;
+      return null;
+    }
+    const decoded = inspectStored(raw);
+    if (typeof decoded === 'string') return this.#corrupt(key, decoded);
+    this.#counters.hits++;
+    return decoded;
+  }
+
+  /** The vector a `get` or `getMany` returns: built, and with a local tier frozen and offered to it. */
+  #features(key: string, raw: Buffer | null, ticket: FillTicket | undefined, reader: F64Reader | undefined): Features | null {
+    const decoded = this.#decode(key, raw);
+    if (decoded === null) return null;
+    const features = raw !== null && isF64Value(raw) ? buildF64(raw, decoded as NameSet, reader) : (decoded as Features);
+    const local = this.#local;
+    if (local === undefined) return features;
+    // With a local tier every vector read is frozen, whether or not this one enters the tier, so
+    // callers see one rule rather than one that depends on tracking being live at that moment.
+    Object.freeze(features);
+    if (ticket) local.fill(key, features, ticket);
+    return features;
+  }
+
+  /** A stored value that is not a valid vector: counted, logged and deleted; reads as a miss. */
+  #corrupt(key: string, reason: string): null {
+    this.#counters.corrupt++;
+    this.#counters.misses++;
+    this.#log.warn({ key, reason }, 'corrupt feature entry deleted');
+    this.#client.del(key).catch(() => undefined);
+    return null;
+  }
+
+  #readFailed(err: unknown, reads: number): null {
+    this.#counters.errors++;
+    this.#counters.misses += reads;
+    this.#log.warn({ err: errorMessage(err) }, 'feature read failed; treating as a miss');
+    return null;
+  }
+}
