@@ -147,6 +147,7 @@ export class TrackedLocalTier {
     const tier = new LocalTier(options.maxEntries, options.ttlMs);
     const tracker = client.duplicate({
       tracking: { prefix: `${prefix}:`, onInvalidate: (key) => tier.invalidate(key) },
+      closeWithParent: true,
     });
     tracker.on('ready', () => tier.start());
     tracker.on('reconnecting', () => tier.stop());

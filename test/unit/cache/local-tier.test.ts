@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Features } from '../../../src/cache/codecs/index.js';
-import { LocalTier } from '../../../src/cache/local-tier.js';
+import { LocalTier, TrackedLocalTier } from '../../../src/cache/local-tier.js';
+import { RedisClient } from '../../../src/client/redis-client.js';
+import { createEmbeddedServer } from '../../../src/embedded.js';
+import { ConfigError } from '../../../src/internal/errors.js';
 
 const A: Features = { a: 1 };
 const B: Features = { b: 2 };
@@ -142,5 +145,59 @@ describe('LocalTier', () => {
     expect(tier.get('k')).toBeUndefined();
     tier.fill('k', A, ticket);
     expect(tier.get('k')).toBeUndefined();
+  });
+});
+
+describe('TrackedLocalTier (embedded backend)', () => {
+  const OPTIONS = { maxEntries: 10, ttlMs: 60_000 };
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('is live once its tracking connection is ready, and drops keys other clients write under its prefix', async () => {
+    const server = createEmbeddedServer();
+    const client = await server.createClient().connect();
+    const other = await server.createClient().connect();
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    try {
+      expect(tracked.live).toBe(true);
+      const tier = tracked.tier;
+      tier.fill('p:A:2025-01-17', A, tier.ticket());
+      tier.fill('q:A:2025-01-17', A, tier.ticket());
+      await other.set('p:A:2025-01-17', '{}');
+      await other.set('q:A:2025-01-17', '{}');
+      expect(tier.get('p:A:2025-01-17')).toBeUndefined();
+      expect(tier.get('q:A:2025-01-17')).toBe(A);
+    } finally {
+      await tracked.close();
+      await client.close();
+      await other.close();
+    }
+  });
+
+  it('needs a standalone or embedded client: ConfigError for a cluster or sentinel, before connecting', () => {
+    const cluster = new RedisClient({ cluster: { rootNodes: [{ host: '127.0.0.1', port: 7000 }] } });
+    const sentinel = new RedisClient({ sentinel: { name: 'mymaster', sentinels: [{ host: '127.0.0.1', port: 26379 }] } });
+    for (const client of [cluster, sentinel]) {
+      expect(() => new TrackedLocalTier(client, 'p', OPTIONS)).toThrow(ConfigError);
+      expect(client.status).toBe('closed');
+    }
+  });
+
+  it('asks for a tracking connection that closes with its client, under the prefix', () => {
+    const client = createEmbeddedServer().createClient();
+    const duplicate = vi.spyOn(client, 'duplicate');
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    expect(duplicate).toHaveBeenCalledTimes(1);
+    expect(duplicate.mock.calls[0]?.[0]).toMatchObject({ closeWithParent: true, tracking: { prefix: 'p:' } });
+    return tracked.close();
+  });
+
+  it('stops when its client closes (closeWithParent)', async () => {
+    const client = await createEmbeddedServer().createClient().connect();
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    expect(tracked.live).toBe(true);
+    await client.close();
+    expect(tracked.live).toBe(false);
   });
 });
