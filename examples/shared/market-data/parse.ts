@@ -4,9 +4,9 @@
  */
 import type { MarketDataColumn, MarketRow } from './bar.js';
 import { MARKET_DATA_COLUMNS } from './bar.js';
+import { dateProblem } from '../../lib/dates.js';
 import { MarketDataError } from '../errors.js';
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const SYMBOL_PATTERN = /^[A-Za-z0-9._-]+$/;
 const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -32,11 +32,6 @@ function indexHeader(source: string, header: string): ColumnIndex {
   return index as ColumnIndex;
 }
 
-function isValidDate(text: string): boolean {
-  if (!DATE_PATTERN.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text);
-}
 
 /** Parse CSV text into rows, in file order. `source` labels the text in error messages. */
 export function parseMarketCsv(text: string, source = 'market data'): MarketRow[] {
@@ -69,8 +64,9 @@ export function parseMarketCsv(text: string, source = 'market data'): MarketRow[
     };
 
     const date = field('date');
-    if (!isValidDate(date)) {
-      throw new MarketDataError(source, `expected a date YYYY-MM-DD, got '${date}'`, {
+    const dateError = dateProblem(date);
+    if (dateError !== undefined) {
+      throw new MarketDataError(source, `date ${dateError}`, {
         line,
         column: 'date',
       });

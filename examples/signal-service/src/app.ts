@@ -32,7 +32,7 @@ export interface SignalServiceDeps {
   /** Shorts per request when `bottom_n` is not given. @default 5 */
   bottomN?: number;
   /** Feature TTL in seconds (`REDIS_TTL`). @default 3600 */
-  cacheTtl?: number;
+  cacheTtlSeconds?: number;
   /** Feature key prefix (keys are `{prefix}:{SYMBOL}:{date}`, shared with the Python services). @default 'features' */
   cachePrefix?: string;
   /** Fastify's logger option (`false` for silence, `true` or pino options to log). @default false */
@@ -89,7 +89,7 @@ export class ModelUnavailableError extends Error {
 export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   const app = Fastify({ logger: deps.logger ?? false });
   const log = app.log as Logger;
-  const cache = deps.redis ? new FeatureCache(deps.redis, { ttl: deps.cacheTtl ?? 3600, logger: log, ...(deps.cachePrefix ? { prefix: deps.cachePrefix } : {}) }) : null;
+  const cache = deps.redis ? new FeatureCache(deps.redis, { ttlSeconds: deps.cacheTtlSeconds ?? 3600, logger: log, ...(deps.cachePrefix ? { prefix: deps.cachePrefix } : {}) }) : null;
   const publisher = deps.redis ? new EventPublisher(deps.redis, { logger: log }) : null;
   const model = deps.model instanceof ModelError ? null : deps.model;
   const modelError = deps.model instanceof ModelError ? deps.model.message : null;

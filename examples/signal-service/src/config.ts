@@ -17,7 +17,7 @@ export interface SignalServiceConfig {
   /** `BOTTOM_N`: shorts per request. @default 5 */
   bottomN: number;
   /** `REDIS_TTL`: feature TTL in seconds (0 = none). @default 3600 */
-  cacheTtl: number;
+  cacheTtlSeconds: number;
   /** `DATA_DIR`: directory of `ohlcv.csv` (or the CSV itself). @default examples/shared/market-data */
   dataDir: string;
   /** `MODEL_PATH`. @default examples/shared/model/model.json */
@@ -31,7 +31,7 @@ export function loadSignalServiceConfig(env: Env): SignalServiceConfig {
     host: stringVar(env, 'HOST', '127.0.0.1'),
     topN: intVar(env, 'TOP_N', 5, 0),
     bottomN: intVar(env, 'BOTTOM_N', 5, 0),
-    cacheTtl: intVar(env, 'REDIS_TTL', 3600, 0),
+    cacheTtlSeconds: intVar(env, 'REDIS_TTL', 3600, 0),
     dataDir: stringVar(env, 'DATA_DIR', defaultDataDir()),
     modelPath: stringVar(env, 'MODEL_PATH', defaultModelPath()),
   };

@@ -24,7 +24,7 @@ await runService('signal-service', async () => {
     redis,
     topN: config.topN,
     bottomN: config.bottomN,
-    cacheTtl: config.cacheTtl,
+    cacheTtlSeconds: config.cacheTtlSeconds,
     logger: true,
   });
   return { app, listen: { port: config.port, host: config.host } };

@@ -207,7 +207,7 @@ describe('GET /health', () => {
 
 describe('loadSignalServiceConfig', () => {
   it('applies the defaults', () => {
-    expect(loadSignalServiceConfig({})).toMatchObject({ port: 8000, topN: 5, bottomN: 5, cacheTtl: 3600 });
+    expect(loadSignalServiceConfig({})).toMatchObject({ port: 8000, topN: 5, bottomN: 5, cacheTtlSeconds: 3600 });
   });
 
   it.each([
