@@ -32,6 +32,7 @@ export type { FeatureEntries, WriteOptions } from './writes.js';
  * @example
  * ```ts
  * const cache = new FeatureCache(client, { ttlSeconds: 3600, local: true });
+ * await cache.ready();
  * const features = await cache.getOrCompute('AAPL', '2025-01-17', () => computeAlpha158('AAPL'));
  * ```
  */
@@ -65,6 +66,18 @@ export class FeatureCache {
   /** Whether the local tier is receiving invalidations and may serve (always false without one). */
   get localTierLive(): boolean {
     return this.#local?.live ?? false;
+  }
+
+  /**
+   * Resolves when the local tier is live (its tracking connection connected and subscribed to
+   * invalidations), at once when it is or when there is no local tier. Until then reads go to
+   * Redis. Never hangs: bounded by the client's `connectTimeoutMs`.
+   * @throws RedisConnectionError when the tracking connection is not ready in time (it keeps
+   * trying in the background; call again to wait again).
+   * @throws RedisClosedError when the cache or its client was closed, or closes while waiting.
+   */
+  async ready(): Promise<void> {
+    await this.#local?.ready();
   }
 
   /** A cached vector, or `null` on a miss, a corrupt entry or a Redis error. @throws InvalidKeyError */

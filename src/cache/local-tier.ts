@@ -1,6 +1,7 @@
 /** The local tier of a `FeatureCache`: decoded vectors in process, and the tracking connection that keeps them fresh. */
 import type { RedisClient } from '../client/redis-client.js';
-import { ConfigError } from '../internal/errors.js';
+import { errorMessage } from '../internal/error-text.js';
+import { ConfigError, RedisClosedError, RedisConnectionError, RedisSdkError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
 import type { LocalTierOptions } from './options.js';
 
@@ -133,6 +134,7 @@ export class TrackedLocalTier {
   /** The tier: reads fill it, own writes and invalidations drop from it. */
   readonly tier: LocalTier;
   readonly #tracker: RedisClient;
+  #closed = false;
 
   /**
    * Opens the tracking connection in the background; nothing is awaited here.
@@ -162,8 +164,41 @@ export class TrackedLocalTier {
     return this.tier.live;
   }
 
+  /**
+   * Resolves once the tier is live, at once if it is. The wait is the tracking connection's own
+   * `connect()`, which waits for a connection already connecting in the background and rejects
+   * within the client's `connectTimeoutMs`.
+   *
+   * @throws RedisConnectionError when the tracking connection is not ready in time.
+   * @throws RedisClosedError when the tier was closed, or closes while waiting.
+   */
+  async ready(): Promise<void> {
+    if (this.tier.live) return;
+    const closed = (): RedisClosedError => new RedisClosedError('FeatureCache local tier closed: its tracking connection was closed');
+    if (this.#closed || this.#tracker.status === 'closed') throw closed();
+    let onClose = (): void => undefined;
+    const whenClosed = new Promise<never>((_, reject) => {
+      onClose = () => reject(closed());
+      this.#tracker.once('close', onClose);
+    });
+    try {
+      await Promise.race([this.#tracker.connect(), whenClosed]);
+    } catch (err) {
+      if (err instanceof RedisClosedError) throw err;
+      throw new RedisConnectionError(`FeatureCache local tier not live: ${errorMessage(err)}`, {
+        cause: err,
+        context: err instanceof RedisSdkError ? err.context : {},
+      });
+    } finally {
+      this.#tracker.off('close', onClose);
+    }
+    // Ready, yet lost again (or closed) before this continued.
+    if (!this.tier.live) throw new RedisConnectionError('FeatureCache local tier not live: its tracking connection was lost again');
+  }
+
   /** Stops the tier and closes the tracking connection. */
   async close(): Promise<void> {
+    this.#closed = true;
     this.tier.stop();
     await this.#tracker.close();
   }

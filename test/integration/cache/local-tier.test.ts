@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { FeatureCache, RedisClient, type Features } from '../../../src/index.js';
+import { FeatureCache, RedisClient, RedisClosedError, RedisConnectionError, type Features } from '../../../src/index.js';
 import { LocalTier } from '../../../src/cache/local-tier.js';
 import { keygen, useRedisServer, waitFor } from '../../harness/index.js';
 import { plainClient, type PlainClient } from '../../harness/cache/helpers.js';
@@ -71,6 +71,17 @@ describe('FeatureCache local tier on a shared server', () => {
     await waitFor(() => (seen.get(key) ?? 0) > before + 1, { description: 'invalidation of the delete' });
     expect(await read(cache, 'AAPL')).toEqual({ value: null, local: false });
     expect(cache.stats()).toMatchObject({ hits: 4, localHits: 2, misses: 1 });
+  });
+
+  it('ready() resolves once the tier is live, so the next repeated read is served locally', async () => {
+    const cache = new FeatureCache(client, { prefix: keygen('ready').prefix, local: true });
+    caches.push(cache);
+    await cache.ready();
+    expect(cache.localTierLive).toBe(true);
+    await writer.set(cache.key('A', DATE), '{"v": 1.0}');
+    expect(await read(cache, 'A')).toEqual({ value: { v: 1 }, local: false });
+    expect(await read(cache, 'A')).toEqual({ value: { v: 1 }, local: true });
+    await cache.ready();
   });
 
   it('getMany mixes local hits and one MGET for the rest, in input order', async () => {
@@ -281,5 +292,58 @@ describe('FeatureCache local tier when the tracking connection drops', () => {
     await cache.close();
     expect(cache.localTierLive).toBe(false);
     await waitFor(async () => (await trackers()) === before - 1, { description: 'tracking connection closed' });
+  });
+});
+
+describe('FeatureCache.ready and the tracking connection\'s life', () => {
+  const redis = useRedisServer();
+  const CONNECT_TIMEOUT_MS = 400;
+
+  /** Connections of the server with client tracking on. */
+  async function trackers(): Promise<number> {
+    return ((await redis.server.command('CLIENT', 'LIST')) as string).split('\n').filter((l) => /flags=\S*t/.test(l)).length;
+  }
+
+  function connect(): Promise<RedisClient> {
+    return RedisClient.connect({ url: redis.url, connectTimeoutMs: CONNECT_TIMEOUT_MS, commandTimeoutMs: 500, reconnect: { baseDelayMs: 20, maxDelayMs: 100 } });
+  }
+
+  it('with the server down, ready() rejects with RedisConnectionError within about connectTimeoutMs; once it is back, ready() resolves', async () => {
+    const client = await connect();
+    const cache = new FeatureCache(client, { prefix: keygen('ready-down').prefix, local: true });
+    try {
+      await cache.ready();
+      await redis.server.kill();
+      await waitFor(() => !cache.localTierLive, { description: 'local tier stopped' });
+      const started = performance.now();
+      const err = await cache.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const elapsed = performance.now() - started;
+      expect(err).toBeInstanceOf(RedisConnectionError);
+      expect((err as Error).message).toContain(`${CONNECT_TIMEOUT_MS} ms`);
+      expect(elapsed).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
+      expect(elapsed).toBeLessThan(CONNECT_TIMEOUT_MS + 1000);
+      await redis.server.restart();
+      // The tracking connection reconnects on its own; each ready() waits at most connectTimeoutMs.
+      await waitFor(() => cache.ready().then(() => true), { timeoutMs: 15_000, description: 'ready() after the restart' });
+      expect(cache.localTierLive).toBe(true);
+    } finally {
+      await cache.close();
+      await client.close();
+    }
+  });
+
+  it('closing the client closes the tracking connection too (no cache.close() needed); ready() then rejects with RedisClosedError', async () => {
+    const client = await connect();
+    const before = await trackers();
+    const cache = new FeatureCache(client, { prefix: keygen('ready-close').prefix, local: true });
+    await cache.ready();
+    expect(await trackers()).toBe(before + 1);
+    await client.close();
+    expect(cache.localTierLive).toBe(false);
+    await waitFor(async () => (await trackers()) === before, { description: 'tracking connection closed with its client' });
+    await expect(cache.ready()).rejects.toBeInstanceOf(RedisClosedError);
   });
 });

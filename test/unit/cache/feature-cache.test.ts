@@ -6,6 +6,7 @@ import {
   FeatureCache,
   InvalidKeyError,
   RedisClient,
+  RedisClosedError,
   ValidationError,
   type Features,
 } from '../../../src/index.js';
@@ -317,3 +318,22 @@ describe('FeatureCache ttlSeconds and its deprecated alias ttl', () => {
   });
 });
 
+describe('FeatureCache.ready', () => {
+  it('resolves at once without a local tier, whatever the client state', async () => {
+    const client = createEmbeddedClient();
+    await expect(new FeatureCache(client).ready()).resolves.toBeUndefined();
+    const unreachable = new RedisClient({ host: '127.0.0.1', port: 1, connectTimeoutMs: 100 });
+    await expect(new FeatureCache(unreachable).ready()).resolves.toBeUndefined();
+    expect(unreachable.status).toBe('closed');
+  });
+
+  it('resolves once the local tier is live; rejects with RedisClosedError once the cache is closed', async () => {
+    const client = await createEmbeddedClient().connect();
+    const cache = new FeatureCache(client, { local: true });
+    await cache.ready();
+    expect(cache.localTierLive).toBe(true);
+    await cache.close();
+    await expect(cache.ready()).rejects.toBeInstanceOf(RedisClosedError);
+    await client.close();
+  });
+});

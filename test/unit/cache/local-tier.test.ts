@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EmbeddedBackend } from '../../../src/adapters/embedded/backend.js';
 import type { Features } from '../../../src/cache/codecs/index.js';
 import { LocalTier, TrackedLocalTier } from '../../../src/cache/local-tier.js';
+import { CLIENT_DEFAULTS } from '../../../src/client/options.js';
 import { RedisClient } from '../../../src/client/redis-client.js';
 import { createEmbeddedServer } from '../../../src/embedded.js';
-import { ConfigError } from '../../../src/internal/errors.js';
+import { ConfigError, RedisClosedError, RedisConnectionError } from '../../../src/internal/errors.js';
 
 const A: Features = { a: 1 };
 const B: Features = { b: 2 };
@@ -152,6 +154,7 @@ describe('TrackedLocalTier (embedded backend)', () => {
   const OPTIONS = { maxEntries: 10, ttlMs: 60_000 };
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.useRealTimers();
   });
 
   it('is live once its tracking connection is ready, and drops keys other clients write under its prefix', async () => {
@@ -160,7 +163,9 @@ describe('TrackedLocalTier (embedded backend)', () => {
     const other = await server.createClient().connect();
     const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
     try {
+      await tracked.ready();
       expect(tracked.live).toBe(true);
+      await tracked.ready();
       const tier = tracked.tier;
       tier.fill('p:A:2025-01-17', A, tier.ticket());
       tier.fill('q:A:2025-01-17', A, tier.ticket());
@@ -193,11 +198,53 @@ describe('TrackedLocalTier (embedded backend)', () => {
     return tracked.close();
   });
 
-  it('stops when its client closes (closeWithParent)', async () => {
+  it('stops when its client closes (closeWithParent); ready() then rejects with RedisClosedError at once', async () => {
     const client = await createEmbeddedServer().createClient().connect();
     const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
-    expect(tracked.live).toBe(true);
+    await tracked.ready();
     await client.close();
     expect(tracked.live).toBe(false);
+    await expect(tracked.ready()).rejects.toBeInstanceOf(RedisClosedError);
+  });
+
+  it('after close(), ready() rejects with RedisClosedError at once', async () => {
+    const client = await createEmbeddedServer().createClient().connect();
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    await tracked.close();
+    expect(tracked.live).toBe(false);
+    await expect(tracked.ready()).rejects.toBeInstanceOf(RedisClosedError);
+    await client.close();
+  });
+
+  it('ready() rejects with RedisConnectionError after connectTimeoutMs when the tracking connection never gets ready, and never hangs', async () => {
+    const client = await createEmbeddedServer().createClient().connect();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // Every new embedded connection now hangs in its handshake: the tracking connection stays connecting.
+    vi.spyOn(EmbeddedBackend.prototype, 'connect').mockImplementation(() => new Promise<void>(() => undefined));
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    let outcome: unknown;
+    const waiting = tracked.ready().then(
+      () => (outcome = 'resolved'),
+      (err: unknown) => (outcome = err),
+    );
+    await vi.advanceTimersByTimeAsync(CLIENT_DEFAULTS.connectTimeoutMs - 1);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await waiting;
+    expect(outcome).toBeInstanceOf(RedisConnectionError);
+    expect((outcome as Error).message).toMatch(/^FeatureCache local tier not live: /);
+    expect(tracked.live).toBe(false);
+    await tracked.close();
+    await client.close();
+  });
+
+  it('a close() while ready() waits rejects it with RedisClosedError without waiting for the deadline', async () => {
+    const client = await createEmbeddedServer().createClient().connect();
+    vi.spyOn(EmbeddedBackend.prototype, 'connect').mockImplementation(() => new Promise<void>(() => undefined));
+    const tracked = new TrackedLocalTier(client, 'p', OPTIONS);
+    const waiting = tracked.ready();
+    await tracked.close();
+    await expect(waiting).rejects.toBeInstanceOf(RedisClosedError);
+    await client.close();
   });
 });
