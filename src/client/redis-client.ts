@@ -10,7 +10,7 @@ import { Connection, type ClientStatus } from './connection.js';
 import { optionsFromEnv, type RedisEnv } from './env.js';
 import { parseInfo } from './info.js';
 import { copyOptions, resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
-import { StreamCommands } from './stream-commands.js';
+import { ClientStreamCommands, type StreamCommands } from './stream-commands.js';
 import type { ClientKind, DuplicateOptions, MessageListener, RedisClientEvents, ScanOptions, SetOptions } from './types.js';
 
 /**
@@ -63,7 +63,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     this.#connection = connection;
     this.#backend = connection.backend;
     this.#runner = new CommandRunner(this.#backend, this.#options.commandTimeoutMs, this.#options.retry, connection);
-    this.streams = new StreamCommands((name, fn, idempotent, timeoutMs) => this.#runner.run(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
+    this.streams = new ClientStreamCommands((name, fn, idempotent, timeoutMs) => this.#runner.run(name, fn, idempotent, timeoutMs), this.#options.commandTimeoutMs);
   }
 
   /** Creates a client and connects it. Rejects with `RedisConnectionError` within about `connectTimeoutMs`. */

@@ -26,29 +26,15 @@ export interface ReadGroupOptions {
  * blocking read's deadline is extended by its `blockMs`. Appends are not retried (a retry
  * could write an entry twice).
  */
-export class StreamCommands {
-  readonly #exec: Executor;
-  readonly #commandTimeoutMs: number;
-
-  /** Internal: built by `RedisClient`. */
-  constructor(exec: Executor, commandTimeoutMs: number) {
-    this.#exec = exec;
-    this.#commandTimeoutMs = commandTimeoutMs;
-  }
-
+export interface StreamCommands {
   /**
    * `XADD key [MAXLEN ~ n] * field value...`; resolves the entry id. `maxEntries` trims the
    * stream to about that many entries. @see https://redis.io/commands/xadd/
    */
-  add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
-    const maxEntries = options.maxEntries ?? options.maxLen;
-    return this.#exec('XADD', (b) => b.xadd(key, fields, maxEntries), false);
-  }
+  add(key: string, fields: Record<string, string>, options?: AddOptions): Promise<string>;
 
   /** `XGROUP CREATE key group id MKSTREAM`; `false` when the group already exists. */
-  createGroup(key: string, group: string, startId = '0'): Promise<boolean> {
-    return this.#exec('XGROUP', (b) => b.xgroupCreate(key, group, startId), true);
-  }
+  createGroup(key: string, group: string, startId?: string): Promise<boolean>;
 
   /**
    * `XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] STREAMS keys... ids...`.
@@ -59,34 +45,71 @@ export class StreamCommands {
     consumer: string,
     streams: ReadonlyArray<{ key: string; id: string }>,
     options: ReadGroupOptions,
+  ): Promise<StreamBatch[]>;
+
+  /** `XACK key group ids...`; resolves how many were acknowledged. */
+  ack(key: string, group: string, ids: readonly string[]): Promise<number>;
+
+  /** `XAUTOCLAIM key group consumer min-idle start COUNT n`. */
+  autoClaim(key: string, group: string, consumer: string, minIdleMs: number, start?: string, count?: number): Promise<AutoClaimResult>;
+
+  /** `XPENDING key group start end count [consumer]` (extended form, with delivery counts). */
+  pending(key: string, group: string, options?: { start?: string; end?: string; count?: number; consumer?: string }): Promise<PendingEntry[]>;
+
+  /** `XRANGE key start end COUNT n`. */
+  range(key: string, start?: string, end?: string, count?: number): Promise<StreamEntry[]>;
+
+  /** `XLEN key`. */
+  length(key: string): Promise<number>;
+}
+
+/** {@link StreamCommands} over a client's executor. Internal: `RedisClient` builds it. */
+export class ClientStreamCommands implements StreamCommands {
+  readonly #exec: Executor;
+  readonly #commandTimeoutMs: number;
+
+  constructor(exec: Executor, commandTimeoutMs: number) {
+    this.#exec = exec;
+    this.#commandTimeoutMs = commandTimeoutMs;
+  }
+
+  add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
+    const maxEntries = options.maxEntries ?? options.maxLen;
+    return this.#exec('XADD', (b) => b.xadd(key, fields, maxEntries), false);
+  }
+
+  createGroup(key: string, group: string, startId = '0'): Promise<boolean> {
+    return this.#exec('XGROUP', (b) => b.xgroupCreate(key, group, startId), true);
+  }
+
+  readGroup(
+    group: string,
+    consumer: string,
+    streams: ReadonlyArray<{ key: string; id: string }>,
+    options: ReadGroupOptions,
   ): Promise<StreamBatch[]> {
     const timeoutMs = this.#commandTimeoutMs + (options.blockMs ?? 0);
     return this.#exec('XREADGROUP', (b) => b.xreadgroup(group, consumer, streams, options.count, options.blockMs), false, timeoutMs);
   }
 
-  /** `XACK key group ids...`; resolves how many were acknowledged. */
   ack(key: string, group: string, ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return Promise.resolve(0);
     return this.#exec('XACK', (b) => b.xack(key, group, ids), true);
   }
 
-  /** `XAUTOCLAIM key group consumer min-idle start COUNT n`. */
   autoClaim(key: string, group: string, consumer: string, minIdleMs: number, start = '0-0', count = 100): Promise<AutoClaimResult> {
     return this.#exec('XAUTOCLAIM', (b) => b.xautoclaim(key, group, consumer, minIdleMs, start, count), false);
   }
 
-  /** `XPENDING key group start end count [consumer]` (extended form, with delivery counts). */
   pending(key: string, group: string, options: { start?: string; end?: string; count?: number; consumer?: string } = {}): Promise<PendingEntry[]> {
     const { start = '-', end = '+', count = 100, consumer } = options;
     return this.#exec('XPENDING', (b) => b.xpending(key, group, start, end, count, consumer), true);
   }
 
-  /** `XRANGE key start end COUNT n`. */
   range(key: string, start = '-', end = '+', count = 100): Promise<StreamEntry[]> {
     return this.#exec('XRANGE', (b) => b.xrange(key, start, end, count), true);
   }
 
-  /** `XLEN key`. */
   length(key: string): Promise<number> {
     return this.#exec('XLEN', (b) => b.xlen(key), true);
   }
