@@ -62,9 +62,9 @@ raw.on('error', () => undefined);
 await raw.connect();
 const rawBuffers = raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
 
-const jsonCache = new FeatureCache(sdk, { prefix: 'bj', codec: 'json', ttl: 0 });
-const f64Cache = new FeatureCache(sdk, { prefix: 'bf', codec: 'f64', ttl: 0 });
-const localCache = new FeatureCache(sdk, { prefix: 'bj', codec: 'json', ttl: 0, local: { maxEntries: 1000 } });
+const jsonCache = new FeatureCache(sdk, { prefix: 'bj', codec: 'json', ttlSeconds: 0 });
+const f64Cache = new FeatureCache(sdk, { prefix: 'bf', codec: 'f64', ttlSeconds: 0 });
+const localCache = new FeatureCache(sdk, { prefix: 'bj', codec: 'json', ttlSeconds: 0, local: { maxEntries: 1000 } });
 
 const symbols = Array.from({ length: 500 }, (_, i) => `S${i}`);
 const jsonKeys = symbols.map((s) => jsonCache.key(s, DATE));
