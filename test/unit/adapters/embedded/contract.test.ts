@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RedisCommandError } from '../../../src/index.js';
-import { createEmbeddedClient, createEmbeddedServer } from '../../../src/embedded.js';
-import { describeClientContract } from '../../harness/client/contract.js';
-import { waitFor } from '../../harness/index.js';
+import { RedisCommandError } from '../../../../src/index.js';
+import { createEmbeddedClient, createEmbeddedServer } from '../../../../src/embedded.js';
+import { describeClientContract } from '../../../harness/client/contract.js';
+import { waitFor } from '../../../harness/index.js';
 
 const server = createEmbeddedServer();
 describeClientContract('embedded (ioredis-mock)', () => server.createClient({ commandTimeoutMs: 1000 }));
