@@ -33,8 +33,8 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
   readonly #log: Logger;
   /** Clients duplicated with `closeWithParent`, closed with this one. */
   readonly #dependents = new Set<RedisClient>();
-  /** Forgets this client in its parent's dependents (set when it was duplicated with `closeWithParent`). */
-  #detach: (() => void) | undefined;
+  /** For a copy made with `closeWithParent`: joins (`true`) or leaves its parent's dependents. */
+  #tie: ((tied: boolean) => void) | undefined;
   readonly #runner: CommandRunner;
   /** Stream commands (XADD, XREADGROUP...) with the same deadlines and error mapping. */
   readonly streams: StreamCommands;
@@ -90,7 +90,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * Anything else throws a `ConfigError`.
    */
   static fromNodeRedis(client: unknown, options: Omit<RedisClientOptions, 'url' | 'host' | 'port'> = {}): RedisClient {
-    const internal: InternalClientOptions = { ...options, [BACKEND_FACTORY]: wrapNodeRedis(client) };
+    const internal: InternalClientOptions = { ...options, [BACKEND_FACTORY]: wrapNodeRedis(client, Boolean(options.tls)) };
     return new RedisClient(internal);
   }
 
@@ -130,6 +130,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * the credentials; never retries forever.
    */
   async connect(): Promise<this> {
+    this.#tie?.(true);
     await this.#connection.connect();
     return this;
   }
@@ -140,6 +141,7 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * Listen for `ready`, or check {@link isReady}; calls fail fast until then.
    */
   connectInBackground(): void {
+    this.#tie?.(true);
     this.#connection.connectInBackground();
   }
 
@@ -293,8 +295,8 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
     };
     const copy = new RedisClient(internal);
     if (closeWithParent) {
-      this.#dependents.add(copy);
-      copy.#detach = () => this.#dependents.delete(copy);
+      // Tied while it is open: a copy closed on its own leaves, and joins again when reopened.
+      copy.#tie = (tied) => void (tied ? this.#dependents.add(copy) : this.#dependents.delete(copy));
     }
     return copy;
   }
@@ -305,20 +307,22 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * Copies made with `duplicate({ closeWithParent: true })` close with it.
    */
   async close(): Promise<void> {
-    this.#detach?.();
+    this.#tie?.(false);
     const dependents = [...this.#dependents];
     this.#dependents.clear();
-    await Promise.all(dependents.map((d) => d.close()));
-    await this.#connection.close();
+    // This connection's close starts first, in this tick: from here on calls are refused.
+    const results = await Promise.allSettled([this.#connection.close(), ...dependents.map((d) => d.close())]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Immediate close: pending commands reject at once. Copies made with `closeWithParent` go too. */
   destroy(): void {
-    this.#detach?.();
+    this.#tie?.(false);
     const dependents = [...this.#dependents];
     this.#dependents.clear();
-    for (const d of dependents) d.destroy();
     this.#connection.destroy();
+    for (const d of dependents) d.destroy();
   }
 
   /** `await using client = ...` closes the client at the end of the scope. */

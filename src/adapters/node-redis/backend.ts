@@ -120,9 +120,9 @@ export class NodeRedisBackend implements Backend {
     const source = this.#source;
     if ('factory' in source) return new NodeRedisBackend(this.kind, { factory: source.factory, policy }, this.#where, merged);
     // A client the user made: its duplicates copy its settings (its own reconnect strategy
-    // included: the user chose it), adding tracking when asked for.
-    const tracking = merged.tracking ? trackingClientOptions(merged.tracking) : undefined;
-    const factory: NodeRedisFactory = () => source.duplicate(tracking) as NodeRedisTarget;
+    // included: the user chose it), with this connection's overrides applied.
+    const userOverrides = userClientOverrides(source, merged);
+    const factory: NodeRedisFactory = () => source.duplicate(userOverrides) as NodeRedisTarget;
     return new NodeRedisBackend(this.kind, { factory, policy }, this.#where, merged);
   }
 
@@ -268,4 +268,18 @@ export class NodeRedisBackend implements Backend {
   xlen(key: string): Promise<number> {
     return this.#client.xLen(key);
   }
+}
+
+/**
+ * What a duplicate of a user's node-redis object changes: tracking; and, on a standalone client
+ * (whose socket options node-redis exposes), the idle timeout and the PING interval, so a
+ * blocking reader is not cut off by the user's shorter `socketTimeout`.
+ */
+function userClientOverrides(source: NodeRedisTarget, o: ConnectionOverrides): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = o.tracking ? { ...trackingClientOptions(o.tracking) } : {};
+  if (isCluster(source)) return o.tracking ? out : undefined;
+  const socket = source.options?.socket;
+  if (socket !== undefined && o.socketTimeoutMs !== undefined) out.socket = { ...socket, socketTimeout: o.socketTimeoutMs };
+  if (o.ping === false) out.pingInterval = 0;
+  return Object.keys(out).length === 0 ? undefined : out;
 }

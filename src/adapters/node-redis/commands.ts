@@ -70,7 +70,10 @@ export interface NodeRedisClusterLike extends NodeRedisCommands, NodeRedisLifecy
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   readonly masters: readonly unknown[];
   /** The options it was created with (node-redis keeps them here): the root nodes, for messages. */
-  readonly _options?: { rootNodes?: ReadonlyArray<{ url?: string; socket?: { host?: string; port?: number } }> };
+  readonly _options?: {
+    rootNodes?: ReadonlyArray<{ url?: string; socket?: { host?: string; port?: number; tls?: boolean } }>;
+    defaults?: { socket?: { tls?: boolean } };
+  };
   nodeClient(node: unknown): Promise<NodeRedisClientLike> | NodeRedisClientLike;
   duplicate(overrides?: Record<string, unknown>): NodeRedisClusterLike;
 }

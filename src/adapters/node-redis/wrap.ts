@@ -11,20 +11,20 @@ import type { NodeRedisClientLike, NodeRedisClusterLike, NodeRedisTarget } from 
  * user owns it and its reconnect strategy), its endpoint described from its own options.
  * @throws ConfigError when `client` is not a node-redis client, cluster or sentinel.
  */
-export function wrapNodeRedis(client: unknown): BackendFactory {
+export function wrapNodeRedis(client: unknown, tls = false): BackendFactory {
   if (!looksLikeNodeRedis(client)) {
     throw new ConfigError('fromNodeRedis needs a node-redis client, cluster or sentinel (from createClient, createCluster or createSentinel)');
   }
   const target = client as NodeRedisTarget;
   if ('masters' in target) {
     const endpoint = clusterEndpoint(target);
-    return () => new NodeRedisBackend('cluster', target, { tls: false, endpoint });
+    return () => new NodeRedisBackend('cluster', target, { tls: tls || clusterUsesTls(target), endpoint });
   }
   if (typeof target.getMasterNode === 'function') {
-    return () => new NodeRedisBackend('sentinel', target, { tls: false, endpoint: () => sentinelEndpoint(target) });
+    return () => new NodeRedisBackend('sentinel', target, { tls, endpoint: () => sentinelEndpoint(target) });
   }
   const endpoint = clientEndpoint(target);
-  return () => new NodeRedisBackend('standalone', target, { tls: endpoint.startsWith('rediss:'), endpoint });
+  return () => new NodeRedisBackend('standalone', target, { tls: tls || endpoint.startsWith('rediss:'), endpoint });
 }
 
 function looksLikeNodeRedis(client: unknown): boolean {
@@ -59,6 +59,13 @@ function clusterEndpoint(cluster: NodeRedisClusterLike): string {
     if (address?.host !== undefined) nodes.push({ host: address.host, port: address.port ?? 6379 });
   }
   return nodes.length === 0 ? 'cluster' : describeCluster(nodes);
+}
+
+/** Whether a cluster's nodes connect with TLS: `rediss://` root nodes, or TLS socket options. */
+function clusterUsesTls(cluster: NodeRedisClusterLike): boolean {
+  const o = cluster._options;
+  if (o?.defaults?.socket?.tls === true) return true;
+  return (o?.rootNodes ?? []).some((n) => n.url?.startsWith('rediss:') === true || n.socket?.tls === true);
 }
 
 /** A sentinel's current master, once known. */

@@ -78,6 +78,24 @@ describe('RedisClient.duplicate', () => {
     expect(tied.status).toBe('closed');
   });
 
+  it('a tied copy closed on its own and reopened joins its parent again', async () => {
+    const parent = await connectParent();
+    const tied = track(await parent.duplicate({ closeWithParent: true }).connect());
+    await tied.close();
+    await tied.connect();
+    await parent.close();
+    expect(tied.status).toBe('closed');
+  });
+
+  it('close() refuses calls made after it at once, also while tied copies are still closing', async () => {
+    const parent = await connectParent();
+    track(await parent.duplicate({ closeWithParent: true }).connect());
+    const closing = parent.close();
+    await expect(parent.get('k')).rejects.toMatchObject({ name: 'RedisClosedError' });
+    await closing;
+    expect(parent.status).toBe('closed');
+  });
+
   it('del takes one array of keys; the variadic form still works (deprecated)', async () => {
     const client = await connectParent();
     const keys = keygen('del');

@@ -2,6 +2,7 @@
 import { inspect } from 'node:util';
 import { createClient, createCluster, createSentinel } from 'redis';
 import { describe, expect, it } from 'vitest';
+import { wrapNodeRedis } from '../../../../src/adapters/node-redis/wrap.js';
 import { ConfigError, RedisClient } from '../../../../src/index.js';
 
 describe('RedisClient.fromNodeRedis endpoint', () => {
@@ -52,5 +53,21 @@ describe('RedisClient.fromNodeRedis endpoint', () => {
     for (const bad of [null, {}, 'redis://localhost', { get: () => undefined }]) {
       expect(() => RedisClient.fromNodeRedis(bad)).toThrow(ConfigError);
     }
+  });
+
+  it('knows a wrapped client uses TLS (from rediss://, TLS sockets or the tls option), for the hint of a reset handshake', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const hint = (client: unknown, tls?: boolean): string =>
+      wrapNodeRedis(client, tls)(() => 1).mapError(reset, 'connect', 'connect').message;
+    const tlsHint = /client certificate/;
+    const plainHint = /TLS-only port/;
+    expect(hint(createClient({ url: 'rediss://h:6380' }))).toMatch(tlsHint);
+    expect(hint(createClient({ url: 'redis://h:6379' }))).toMatch(plainHint);
+    expect(hint(createCluster({ rootNodes: [{ url: 'rediss://10.0.0.1:7000' }] }))).toMatch(tlsHint);
+    expect(hint(createCluster({ rootNodes: [{ url: 'redis://10.0.0.1:7000' }], defaults: { socket: { tls: true } } }))).toMatch(tlsHint);
+    expect(hint(createCluster({ rootNodes: [{ url: 'redis://10.0.0.1:7000' }] }))).toMatch(plainHint);
+    const sentinel = createSentinel({ name: 'm', sentinelRootNodes: [{ host: '127.0.0.1', port: 26379 }] });
+    expect(hint(sentinel, true)).toMatch(tlsHint);
+    expect(hint(sentinel)).toMatch(plainHint);
   });
 });
