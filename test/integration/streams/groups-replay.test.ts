@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/index.js';
+import { ConfigError, ValidationError } from '../../../src/index.js';
 import { ALL_CHANNELS, CHANNELS } from '../../../src/events/channels.js';
 import { compareIds } from '../../../src/streams/claimer.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
@@ -47,7 +47,7 @@ describe('EventStream groups and replay', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('replay returns events in order, bounded by from, to and maxEvents (or its deprecated alias count), across pages', { timeout: 60_000 }, async () => {
+  it('replay returns events in order, bounded by from, to and maxEvents (or its deprecated alias count, which must agree when both are given), across pages', { timeout: 60_000 }, async () => {
     const client = await connectClient(redis.url);
     const stream = isolatedStream(client);
     const events = Array.from({ length: 1234 }, (_, i) => orderEvent(i));
@@ -72,7 +72,11 @@ describe('EventStream groups and replay', () => {
     expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 600 })).toEqual(range(10, 610));
     expect(await collect({ channel: CHANNELS.ORDERS, maxEvents: 0 })).toEqual([]);
     expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), count: 600 })).toEqual(range(10, 610));
-    expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 3, count: 600 })).toEqual(range(10, 13));
+    expect(await collect({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 3, count: 3 })).toEqual(range(10, 13));
+    // maxEvents and count with different values: refused before anything is read.
+    const disagree = (): unknown => stream.replay({ channel: CHANNELS.ORDERS, from: at(10), maxEvents: 3, count: 600 });
+    expect(disagree).toThrow(ConfigError);
+    expect(disagree).toThrow('maxEvents (3) and its deprecated alias count (600) disagree: give maxEvents only');
     const signals: unknown[] = [];
     for await (const event of stream.replay({ channel: CHANNELS.SIGNALS })) signals.push(event);
     expect(signals).toEqual([]);

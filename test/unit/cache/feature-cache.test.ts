@@ -285,7 +285,8 @@ describe('FeatureCache ttlSeconds and its deprecated alias ttl', () => {
   it.each([
     [{ ttlSeconds: 60 }, 60],
     [{ ttl: 60 }, 60],
-    [{ ttlSeconds: 60, ttl: 600 }, 60],
+    [{ ttlSeconds: 60, ttl: 60 }, 60],
+    [{ ...FEATURE_CACHE_DEFAULTS, ttlSeconds: 60 }, 60],
   ])('cache option %j writes with a TTL of %i s', async (options, expected) => {
     const client = await createEmbeddedClient().connect();
     try {
@@ -294,12 +295,66 @@ describe('FeatureCache ttlSeconds and its deprecated alias ttl', () => {
       const ttl = await client.ttl(cache.key('A', DATE));
       expect(ttl).toBeGreaterThan(expected - 10);
       expect(ttl).toBeLessThanOrEqual(expected);
-      // A per-write TTL, under either name, overrides the cache's; ttlSeconds wins over ttl.
+      // A per-write TTL, under either name or both with one value, overrides the cache's.
       await cache.setMany(DATE, { B: { b: 1 } }, { ttl: 30 });
-      await cache.getOrCompute('C', DATE, () => ({ c: 1 }), { ttlSeconds: 20, ttl: 300 });
+      await cache.getOrCompute('C', DATE, () => ({ c: 1 }), { ttlSeconds: 20 });
+      await cache.set('D', DATE, { d: 1 }, { ttlSeconds: 40, ttl: 40 });
       expect(await client.ttl(cache.key('B', DATE))).toBeLessThanOrEqual(30);
       expect(await client.ttl(cache.key('B', DATE))).toBeGreaterThan(20);
       expect(await client.ttl(cache.key('C', DATE))).toBeLessThanOrEqual(20);
+      expect(await client.ttl(cache.key('C', DATE))).toBeGreaterThan(10);
+      expect(await client.ttl(cache.key('D', DATE))).toBeLessThanOrEqual(40);
+      expect(await client.ttl(cache.key('D', DATE))).toBeGreaterThan(30);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a cache given ttlSeconds and ttl with different values is a ConfigError naming both', async () => {
+    const client = await createEmbeddedClient().connect();
+    try {
+      for (const [options, message] of [
+        [{ ttlSeconds: 60, ttl: 600 }, 'ttlSeconds (60) and its deprecated alias ttl (600) disagree: give ttlSeconds only'],
+        [{ ...FEATURE_CACHE_DEFAULTS, ttl: 60 }, 'ttlSeconds (3600) and its deprecated alias ttl (60) disagree: give ttlSeconds only'],
+      ] as const) {
+        let err: unknown;
+        try {
+          new FeatureCache(client, options);
+        } catch (e) {
+          err = e;
+        }
+        expect(err, JSON.stringify(options)).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).message).toBe(message);
+        expect((err as ConfigError).context.option).toBe('ttlSeconds');
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a write given ttlSeconds and ttl with different values is a ValidationError at ttlSeconds, and writes nothing', async () => {
+    const client = await createEmbeddedClient().connect();
+    try {
+      const cache = new FeatureCache(client, { ttlSeconds: 60 });
+      const writes: Array<() => Promise<unknown>> = [
+        () => cache.set('A', DATE, { a: 1 }, { ttlSeconds: 20, ttl: 300 }),
+        () => cache.setMany(DATE, { A: { a: 1 } }, { ttlSeconds: 20, ttl: 300 }),
+        () => cache.getOrCompute('A', DATE, () => ({ a: 1 }), { ttlSeconds: 20, ttl: 300 }),
+        // A bad alias beside a good new name is a disagreement too, not ignored.
+        () => cache.set('A', DATE, { a: 1 }, { ttlSeconds: 20, ttl: -1 }),
+      ];
+      for (const write of writes) {
+        const err = await Promise.resolve()
+          .then(write)
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['ttlSeconds']);
+        expect((err as ValidationError).message).toMatch(/ttlSeconds \(20\) and its deprecated alias ttl \((300|-1)\) disagree: give ttlSeconds only/);
+      }
+      expect(await client.get(cache.key('A', DATE))).toBeNull();
     } finally {
       await client.close();
     }

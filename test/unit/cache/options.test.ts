@@ -27,12 +27,19 @@ describe('resolveCacheOptions', () => {
     expect(resolveCacheOptions({ ttlSeconds: 0 }).ttlSeconds).toBe(0);
   });
 
-  it('the deprecated ttl alias still works, and ttlSeconds wins when both are given', () => {
+  it('the deprecated ttl alias still works; given with ttlSeconds it must agree', () => {
     expect(resolveCacheOptions({ ttl: 60 }).ttlSeconds).toBe(60);
-    expect(resolveCacheOptions({ ttlSeconds: 30, ttl: 60 }).ttlSeconds).toBe(30);
-    expect(resolveCacheOptions({ ttlSeconds: 0, ttl: 60 }).ttlSeconds).toBe(0);
-    // The alias is not even read then, so a bad one beside a good new name does no harm.
-    expect(resolveCacheOptions({ ttlSeconds: 30, ttl: -1 }).ttlSeconds).toBe(30);
+    expect(resolveCacheOptions({ ttlSeconds: 60, ttl: 60 }).ttlSeconds).toBe(60);
+    // Defaults spread under the new name, then the old name set: never a silent 3600.
+    expect(() => resolveCacheOptions({ ...FEATURE_CACHE_DEFAULTS, ttl: 60 })).toThrow(/ttlSeconds \(3600\) and its deprecated alias ttl \(60\) disagree: give ttlSeconds only/);
+    // A bad alias beside a good new name is not ignored: the two disagree.
+    const conflict = configError({ ttlSeconds: 30, ttl: -1 });
+    expect(conflict.context.option).toBe('ttlSeconds');
+    expect(conflict.message).toBe('ttlSeconds (30) and its deprecated alias ttl (-1) disagree: give ttlSeconds only');
+    // Spreading the defaults carries only the current names, so overriding ttlSeconds just works.
+    expect(Object.keys(FEATURE_CACHE_DEFAULTS)).not.toContain('ttl');
+    expect(FEATURE_CACHE_DEFAULTS.ttl).toBe(3600);
+    expect(resolveCacheOptions({ ...FEATURE_CACHE_DEFAULTS, ttlSeconds: 60 }).ttlSeconds).toBe(60);
   });
 
   it('a bad TTL is a ConfigError naming the option as the caller wrote it', () => {
@@ -41,12 +48,16 @@ describe('resolveCacheOptions', () => {
       [{ ttlSeconds: 0.5 }, 'ttlSeconds'],
       [{ ttl: -1 }, 'ttl'],
       [{ ttl: 0.5 }, 'ttl'],
-      [{ ttlSeconds: -1, ttl: 60 }, 'ttlSeconds'],
+      [{ ttlSeconds: 0.5, ttl: 0.5 }, 'ttlSeconds'],
     ] as Array<[FeatureCacheOptions, string]>) {
       const err = configError(options);
       expect(err.context.option, JSON.stringify(options)).toBe(name);
       expect(err.message).toMatch(new RegExp(`^Option ${name} must be`));
     }
+    // A bad new name beside a different alias: the disagreement is the error, under the new name.
+    const err = configError({ ttlSeconds: -1, ttl: 60 });
+    expect(err.context.option).toBe('ttlSeconds');
+    expect(err.message).toBe('ttlSeconds (-1) and its deprecated alias ttl (60) disagree: give ttlSeconds only');
   });
 
   it('names the other bad options too', () => {

@@ -56,7 +56,7 @@ describe('EventPublisher buffer: order, bound, replay', () => {
   it.each<[string, PublishBufferOptions]>([
     ['maxQueuedEvents', { maxQueuedEvents: 3 }],
     ['maxSize, its deprecated alias', { maxSize: 3 }],
-    ['maxQueuedEvents over maxSize when both are given', { maxQueuedEvents: 3, maxSize: 100 }],
+    ['both names given with one value', { maxQueuedEvents: 3, maxSize: 3 }],
   ])('drops the oldest event when full and counts it (bound from %s)', async (_case, buffer) => {
     const client = new FakePublishClient();
     const publisher = new EventPublisher(client, { buffer });
@@ -97,15 +97,22 @@ describe('EventPublisher buffer: order, bound, replay', () => {
     expect(client.signalNumbers()).toEqual([1, 2, 3, 4]);
   });
 
-  it('rejects bad buffer options at construction, naming the option the caller wrote', () => {
+  it('rejects bad buffer options and a disagreeing maxSize alias at construction, naming the option the caller wrote', () => {
     const client = new FakePublishClient();
     const optionOf = (buffer: PublishBufferOptions): unknown => thrownBy(() => new EventPublisher(client, { buffer }), ConfigError).context['option'];
     expect(optionOf({ maxQueuedEvents: 0 })).toBe('buffer.maxQueuedEvents');
     expect(optionOf({ maxQueuedEvents: 1.5 })).toBe('buffer.maxQueuedEvents');
     expect(optionOf({ maxSize: 0 })).toBe('buffer.maxSize');
     expect(() => new EventPublisher(client, { buffer: { maxSize: 1.5 } })).toThrow('Option buffer.maxSize must be an integer >= 1, got 1.5');
-    // The current name wins: a bad alias next to it is not read.
-    expect(() => new EventPublisher(client, { buffer: { maxQueuedEvents: 2, maxSize: 0 } })).not.toThrow();
+    // Both names with different values disagree, even when the alias alone would be bad.
+    for (const [buffer, message] of [
+      [{ maxQueuedEvents: 3, maxSize: 100 }, 'buffer.maxQueuedEvents (3) and its deprecated alias buffer.maxSize (100) disagree: give buffer.maxQueuedEvents only'],
+      [{ maxQueuedEvents: 2, maxSize: 0 }, 'buffer.maxQueuedEvents (2) and its deprecated alias buffer.maxSize (0) disagree: give buffer.maxQueuedEvents only'],
+    ] as const) {
+      const err = thrownBy(() => new EventPublisher(client, { buffer }), ConfigError);
+      expect(err.context['option'], JSON.stringify(buffer)).toBe('buffer.maxQueuedEvents');
+      expect(err.message).toBe(message);
+    }
     expect(() => new EventPublisher(client, { buffer: { persistPath: '' } })).toThrow(ConfigError);
   });
 });

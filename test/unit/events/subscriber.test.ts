@@ -178,7 +178,7 @@ describe('EventSubscriber on the embedded backend', () => {
     await expect(subscriber.on('signals.generated', () => undefined)).rejects.toBeInstanceOf(RedisClosedError);
   });
 
-  it('rejects unknown channels, empty patterns and bad queue bounds, naming the option the caller wrote', async () => {
+  it('rejects unknown channels, empty patterns, bad queue bounds and disagreeing aliases, naming the option the caller wrote', async () => {
     const { client, subscriber } = await setup();
     await expect(subscriber.on('signals' as 'signals.generated', () => undefined)).rejects.toBeInstanceOf(ValidationError);
     await expect(subscriber.onPattern('', () => undefined)).rejects.toBeInstanceOf(ConfigError);
@@ -186,8 +186,17 @@ describe('EventSubscriber on the embedded backend', () => {
     await expect(subscriber.stream('orders.executed', { maxQueue: 0 })).rejects.toThrow('Option maxQueue must be an integer >= 1, got 0');
     expect(thrownBy(() => new EventSubscriber(client, { maxQueuedEvents: -1 }), ConfigError).context['option']).toBe('maxQueuedEvents');
     expect(thrownBy(() => new EventSubscriber(client, { queueSize: -1 }), ConfigError).context['option']).toBe('queueSize');
-    // The current name wins: a bad alias next to it is not read.
-    expect(() => new EventSubscriber(client, { maxQueuedEvents: 2, queueSize: -1 })).not.toThrow();
+    // A bad alias next to a good current name is not ignored: the two disagree.
+    const conflict = thrownBy(() => new EventSubscriber(client, { maxQueuedEvents: 2, queueSize: -1 }), ConfigError);
+    expect(conflict.context['option']).toBe('maxQueuedEvents');
+    expect(conflict.message).toBe('maxQueuedEvents (2) and its deprecated alias queueSize (-1) disagree: give maxQueuedEvents only');
+    const streamConflict = await subscriber.stream('orders.executed', { maxQueuedEvents: 2, maxQueue: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(streamConflict).toBeInstanceOf(ConfigError);
+    expect((streamConflict as ConfigError).context['option']).toBe('maxQueuedEvents');
+    expect((streamConflict as ConfigError).message).toBe('maxQueuedEvents (2) and its deprecated alias maxQueue (0) disagree: give maxQueuedEvents only');
   });
 });
 
@@ -210,16 +219,31 @@ describe('EventSubscriber queue bounds: maxQueuedEvents and its deprecated alias
     expect([stream.size, stream.dropped]).toEqual([1000, 2]);
   });
 
-  it('takes the subscriber-wide bound from maxQueuedEvents or queueSize, maxQueuedEvents winning', async () => {
+  it('takes the subscriber-wide bound from maxQueuedEvents or queueSize; both given must agree', async () => {
     expect(await kept({ maxQueuedEvents: 2 })).toBe(2);
     expect(await kept({ queueSize: 3 })).toBe(3);
-    expect(await kept({ maxQueuedEvents: 2, queueSize: 4 })).toBe(2);
+    expect(await kept({ maxQueuedEvents: 2, queueSize: 2 })).toBe(2);
+    const { client } = await embeddedPair();
+    const err = thrownBy(() => new EventSubscriber(client, { maxQueuedEvents: 2, queueSize: 4 }), ConfigError);
+    expect(err.context['option']).toBe('maxQueuedEvents');
+    expect(err.message).toBe('maxQueuedEvents (2) and its deprecated alias queueSize (4) disagree: give maxQueuedEvents only');
   });
 
-  it("takes a stream's own bound from maxQueuedEvents or maxQueue, maxQueuedEvents winning over both", async () => {
+  it("takes a stream's own bound from maxQueuedEvents or maxQueue over the subscriber's; both given must agree", async () => {
+    // A stream's own bound overrides the subscriber-wide one: that is no alias conflict.
     expect(await kept({ maxQueuedEvents: 4 }, { maxQueuedEvents: 2 })).toBe(2);
     expect(await kept({ maxQueuedEvents: 4 }, { maxQueue: 3 })).toBe(3);
-    expect(await kept({ maxQueuedEvents: 4 }, { maxQueuedEvents: 2, maxQueue: 3 })).toBe(2);
+    expect(await kept({ queueSize: 4 }, { maxQueue: 3 })).toBe(3);
+    expect(await kept({ maxQueuedEvents: 4 }, { maxQueuedEvents: 2, maxQueue: 2 })).toBe(2);
+    // maxQueuedEvents and maxQueue in the same stream options must agree.
+    const { subscriber } = await setup({ maxQueuedEvents: 4 });
+    const err = await subscriber.stream('orders.executed', { maxQueuedEvents: 2, maxQueue: 3 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).context['option']).toBe('maxQueuedEvents');
+    expect((err as ConfigError).message).toBe('maxQueuedEvents (2) and its deprecated alias maxQueue (3) disagree: give maxQueuedEvents only');
   });
 
   it('still reads SUBSCRIBER_DEFAULTS.queueSize, the deprecated key, without spreading it', () => {

@@ -34,11 +34,19 @@ describe('consume options', () => {
     expect(resolveConsumeOptions({ ...base, maxBatchEntries: 10_000 }).maxBatchEntries).toBe(10_000);
   });
 
-  it('accepts batchSize, the deprecated alias of maxBatchEntries; maxBatchEntries wins when both are given', () => {
+  it('accepts batchSize, the deprecated alias of maxBatchEntries; given with maxBatchEntries it must agree', () => {
     expect(resolveConsumeOptions({ ...base, batchSize: 7 }).maxBatchEntries).toBe(7);
-    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize: 7 }).maxBatchEntries).toBe(9);
-    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize: 10_001 }).maxBatchEntries).toBe(9);
+    expect(resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize: 9 }).maxBatchEntries).toBe(9);
     expect(resolveConsumeOptions({ ...base, batchSize: 7 })).not.toHaveProperty('batchSize');
+    for (const [batchSize, message] of [
+      [7, 'maxBatchEntries (9) and its deprecated alias batchSize (7) disagree: give maxBatchEntries only'],
+      // A bad alias beside a good current name is not ignored.
+      [10_001, 'maxBatchEntries (9) and its deprecated alias batchSize (10001) disagree: give maxBatchEntries only'],
+    ] as const) {
+      const error = configErrorOf(() => resolveConsumeOptions({ ...base, maxBatchEntries: 9, batchSize }));
+      expect(error.context['option']).toBe('maxBatchEntries');
+      expect(error.message).toBe(message);
+    }
   });
 
   it.each([
@@ -80,10 +88,18 @@ describe('EventStream options and keys', () => {
     expect(configErrorOf(() => resolveStreamOptions({ keyPrefix: 5 as unknown as string })).context['option']).toBe('keyPrefix');
   });
 
-  it('accepts maxLen, the deprecated alias of maxEntries; maxEntries wins when both are given', () => {
+  it('accepts maxLen, the deprecated alias of maxEntries; given with maxEntries it must agree', () => {
     expect(resolveStreamOptions({ maxLen: 50 }).maxEntries).toBe(50);
-    expect(resolveStreamOptions({ maxEntries: 70, maxLen: 50 }).maxEntries).toBe(70);
-    expect(resolveStreamOptions({ maxEntries: 70, maxLen: 0 }).maxEntries).toBe(70);
+    expect(resolveStreamOptions({ maxEntries: 70, maxLen: 70 }).maxEntries).toBe(70);
+    for (const [maxLen, message] of [
+      [50, 'maxEntries (70) and its deprecated alias maxLen (50) disagree: give maxEntries only'],
+      // A bad alias beside a good current name is not ignored.
+      [0, 'maxEntries (70) and its deprecated alias maxLen (0) disagree: give maxEntries only'],
+    ] as const) {
+      const conflict = configErrorOf(() => new EventStream(client, { maxEntries: 70, maxLen }));
+      expect(conflict.context['option']).toBe('maxEntries');
+      expect(conflict.message).toBe(message);
+    }
     const error = configErrorOf(() => new EventStream(client, { maxLen: 0 }));
     expect(error.context['option']).toBe('maxLen');
     expect(error.message).toBe('Option maxLen must be an integer >= 1, got 0');
@@ -132,10 +148,18 @@ describe('replay options', () => {
     expect(configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, from: '' })).context['option']).toBe('from');
   });
 
-  it('accepts count, the deprecated alias of maxEvents; maxEvents wins when both are given', () => {
+  it('accepts count, the deprecated alias of maxEvents; given with maxEvents it must agree', () => {
     expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, count: 5 }).maxEvents).toBe(5);
-    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count: 5 }).maxEvents).toBe(2);
-    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count: -1 }).maxEvents).toBe(2);
+    expect(resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count: 2 }).maxEvents).toBe(2);
+    for (const [count, message] of [
+      [5, 'maxEvents (2) and its deprecated alias count (5) disagree: give maxEvents only'],
+      // A bad alias beside a good current name is not ignored.
+      [-1, 'maxEvents (2) and its deprecated alias count (-1) disagree: give maxEvents only'],
+    ] as const) {
+      const conflict = configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, maxEvents: 2, count }));
+      expect(conflict.context['option']).toBe('maxEvents');
+      expect(conflict.message).toBe(message);
+    }
     const error = configErrorOf(() => resolveReplayOptions({ channel: CHANNELS.ORDERS, count: 1.5 }));
     expect(error.context['option']).toBe('count');
     expect(error.message).toBe('Option count must be an integer >= 0, got 1.5');
