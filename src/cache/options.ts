@@ -18,7 +18,7 @@ export interface FeatureCacheOptions {
   /** Seconds before a stored vector expires; `0` stores without expiry. @default 3600 */
   ttlSeconds?: number;
   /**
-   * @deprecated Use `ttlSeconds` instead; `ttlSeconds` wins when both are given. A bad value
+   * @deprecated Use `ttlSeconds` instead; given with `ttlSeconds`, both must have one value. A bad value
    * throws a `ConfigError` naming `ttl`.
    */
   ttl?: number;
@@ -42,18 +42,29 @@ export interface FeatureCacheOptions {
 
 const DEFAULT_TTL_SECONDS = 3600;
 
-/** The defaults of {@link FeatureCacheOptions}, in one place. */
-export const FEATURE_CACHE_DEFAULTS = Object.freeze({
+const defaults = {
   ttlSeconds: DEFAULT_TTL_SECONDS,
-  /** @deprecated Use `ttlSeconds` instead. */
-  ttl: DEFAULT_TTL_SECONDS,
   prefix: DEFAULT_FEATURE_PREFIX,
   codec: 'json' as CodecName,
   local: false,
   localMaxEntries: 10_000,
   localTtlMs: 60_000,
   maxValueBytes: 1024 * 1024,
-});
+};
+
+/** The key {@link FEATURE_CACHE_DEFAULTS} still answers under its old name. */
+interface DeprecatedCacheDefaults {
+  /** @deprecated Use `ttlSeconds`; this alias goes in the next minor version. */
+  readonly ttl: number;
+}
+
+/**
+ * The defaults of {@link FeatureCacheOptions}, in one place. The old key `ttl` still reads
+ * (deprecated) but is not enumerable, so spreading the defaults passes only the current names.
+ */
+export const FEATURE_CACHE_DEFAULTS = Object.freeze(
+  Object.defineProperties({ ...defaults }, { ttl: { value: DEFAULT_TTL_SECONDS } }),
+) as Readonly<typeof defaults> & DeprecatedCacheDefaults;
 
 /** Options after defaults and validation. Internal. */
 export interface ResolvedCacheOptions {

@@ -20,7 +20,7 @@ export interface WriteOptions {
    */
   ttlSeconds?: number;
   /**
-   * @deprecated Use `ttlSeconds` instead; `ttlSeconds` wins when both are given. A bad value
+   * @deprecated Use `ttlSeconds` instead; given with `ttlSeconds`, both must have one value. A bad value
    * throws a `ValidationError` with issue path `ttl`.
    */
   ttl?: number;
@@ -72,11 +72,14 @@ export class FeatureWrites {
 
   /**
    * The TTL of one write in seconds: the per-call one, checked like a value, or the cache's.
-   * @throws ValidationError naming the option the caller used (`ttlSeconds` or `ttl`).
+   * @throws ValidationError naming the option the caller used (`ttlSeconds` or `ttl`), or
+   *   `ttlSeconds` when both are given and disagree.
    */
   ttlOf(options: WriteOptions): number {
     if (options.ttlSeconds === undefined && options.ttl === undefined) return this.#settings.ttlSeconds;
-    const [ttl, path] = renamedOption(options.ttlSeconds, 'ttlSeconds', options.ttl, 'ttl');
+    const [ttl, path] = renamedOption(options.ttlSeconds, 'ttlSeconds', options.ttl, 'ttl', (message, option) => {
+      return new ValidationError('write options', [{ path: option, message }]);
+    });
     if (ttl === undefined) return this.#settings.ttlSeconds;
     if (!Number.isInteger(ttl) || ttl < 0) {
       throw new ValidationError('write options', [{ path, message: `must be an integer >= 0, got ${String(ttl)}` }]);

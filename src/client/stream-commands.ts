@@ -1,4 +1,5 @@
 /** `RedisClient.streams`: the stream commands (XADD, XREADGROUP, XACK...) under the client's deadlines and error mapping. */
+import { renamedOption } from '../internal/config.js';
 import type { Backend } from './backend.js';
 import type { AutoClaimResult, PendingEntry, StreamBatch, StreamEntry } from './types.js';
 
@@ -30,6 +31,7 @@ export interface StreamCommands {
   /**
    * `XADD key [MAXLEN ~ n] * field value...`; resolves the entry id. `maxEntries` trims the
    * stream to about that many entries. @see https://redis.io/commands/xadd/
+   * @throws ConfigError when `maxEntries` and its deprecated alias `maxLen` disagree.
    */
   add(key: string, fields: Record<string, string>, options?: AddOptions): Promise<string>;
 
@@ -73,8 +75,8 @@ export class ClientStreamCommands implements StreamCommands {
     this.#commandTimeoutMs = commandTimeoutMs;
   }
 
-  add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
-    const maxEntries = options.maxEntries ?? options.maxLen;
+  async add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
+    const [maxEntries] = renamedOption(options.maxEntries, 'maxEntries', options.maxLen, 'maxLen');
     return this.#exec('XADD', (b) => b.xadd(key, fields, maxEntries), false);
   }
 

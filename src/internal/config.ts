@@ -26,14 +26,23 @@ export function integerOption(value: number | undefined, fallback: number, name:
 
 /**
  * Reads an option renamed under the SDK's naming convention, whose old name stays a deprecated
- * alias for one minor version: the current name wins when both are given. Returns the value and
- * the name the caller used, so an error names what the caller wrote.
+ * alias for one minor version. Returns the value and the name the caller used, so an error names
+ * what the caller wrote. Both names with the same value are fine (e.g. defaults spread under an
+ * old name); both with different values is a mistake the SDK will not guess at: `conflict`
+ * builds the error (a {@link ConfigError} naming both by default).
  */
 export function renamedOption<T>(
   current: T | undefined,
   currentName: string,
   deprecated: T | undefined,
   deprecatedName: string,
+  conflict: (message: string, option: string) => Error = (message, option) => new ConfigError(message, { context: { option } }),
 ): readonly [value: T | undefined, name: string] {
+  if (current !== undefined && deprecated !== undefined && !Object.is(current, deprecated)) {
+    throw conflict(
+      `${currentName} (${String(current)}) and its deprecated alias ${deprecatedName} (${String(deprecated)}) disagree: give ${currentName} only`,
+      currentName,
+    );
+  }
   return current === undefined && deprecated !== undefined ? [deprecated, deprecatedName] : [current, currentName];
 }

@@ -43,7 +43,7 @@ export interface ResolvedReplayOptions<C extends Channel = Channel> {
 }
 
 /**
- * Applies the defaults of {@link ReplayOptions}; `maxEvents` wins over its alias `count`.
+ * Applies the defaults of {@link ReplayOptions}; `maxEvents` and its alias `count` given together must agree.
  *
  * @throws {ConfigError} naming the bad option as the caller wrote it.
  */

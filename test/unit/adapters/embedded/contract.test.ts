@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisCommandError } from '../../../../src/index.js';
+import { ConfigError, RedisCommandError } from '../../../../src/index.js';
 import { createEmbeddedClient, createEmbeddedServer } from '../../../../src/embedded.js';
 import { describeClientContract } from '../../../harness/client/contract.js';
 import { waitFor } from '../../../harness/index.js';
@@ -47,6 +47,17 @@ describe('embedded backend specifics', () => {
       { id: first, fields: { a: '1' } },
       { id: second, fields: { b: '2' } },
     ]);
+  });
+
+  it('streams.add takes maxEntries or its deprecated alias maxLen; the two given apart reject with a ConfigError', async () => {
+    await using client = await createEmbeddedClient().connect();
+    expect(await client.streams.add('t', { a: '1' }, { maxEntries: 10 })).toMatch(/^\d+-\d+$/);
+    expect(await client.streams.add('t', { a: '2' }, { maxLen: 10 })).toMatch(/^\d+-\d+$/);
+    expect(await client.streams.add('t', { a: '3' }, { maxEntries: 10, maxLen: 10 })).toMatch(/^\d+-\d+$/);
+    const err: unknown = await client.streams.add('t', { a: '4' }, { maxEntries: 10, maxLen: 5 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe('maxEntries (10) and its deprecated alias maxLen (5) disagree: give maxEntries only');
+    expect(await client.streams.length('t')).toBe(3);
   });
 
   it('rejects consumer-group commands with a RedisCommandError naming the command', async () => {
