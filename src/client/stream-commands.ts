@@ -75,10 +75,19 @@ export class ClientStreamCommands implements StreamCommands {
     this.#commandTimeoutMs = commandTimeoutMs;
   }
 
-  async add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
-    const [maxEntries] = renamedOption(options.maxEntries, 'maxEntries', options.maxLen, 'maxLen');
+  add(key: string, fields: Record<string, string>, options: AddOptions = {}): Promise<string> {
+    let maxEntries = options.maxEntries;
+    // The deprecated alias is read only when given, keeping the append path free of extra work.
+    if (options.maxLen !== undefined) {
+      try {
+        [maxEntries] = renamedOption(maxEntries, 'maxEntries', options.maxLen, 'maxLen');
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     return this.#exec('XADD', (b) => b.xadd(key, fields, maxEntries), false);
   }
+
 
   createGroup(key: string, group: string, startId = '0'): Promise<boolean> {
     return this.#exec('XGROUP', (b) => b.xgroupCreate(key, group, startId), true);

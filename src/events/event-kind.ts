@@ -113,7 +113,9 @@ export function indexKinds<K extends EventKind>(kinds: readonly K[]): KindIndex<
     },
     byInstance(value: unknown): K | undefined {
       if (typeof value !== 'object' || value === null) return undefined;
-      return kinds.find((kind) => value instanceof kind.event);
+      // A plain loop: this runs on every publish and append.
+      for (const kind of kinds) if (value instanceof kind.event) return kind;
+      return undefined;
     },
     channelList: kinds.map((kind) => JSON.stringify(channelText(kind.channels))).join(', '),
     eventTypeList: kinds.map((kind) => JSON.stringify(kind.eventType)).join(', '),
