@@ -38,7 +38,7 @@ export class FeatureInvalidation {
     const key = this.#keys.key(symbol, date);
     this.#local?.delete(key);
     try {
-      return (await this.#client.del(key)) > 0;
+      return (await this.#client.del([key])) > 0;
     } catch (err) {
       this.#counters.errors++;
       this.#log.warn({ err: errorMessage(err), key }, 'invalidate failed');

@@ -172,7 +172,7 @@ export class FeatureReads {
     this.#counters.corrupt++;
     this.#counters.misses++;
     this.#log.warn({ key, reason }, 'corrupt feature entry deleted');
-    this.#client.del(key).catch(() => undefined);
+    this.#client.del([key]).catch(() => undefined);
     return null;
   }
 

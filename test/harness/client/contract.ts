@@ -36,7 +36,7 @@ export function describeClientContract(name: string, makeClient: ClientMaker): v
       if (client.isReady) {
         const own: string[] = [];
         for await (const key of client.scan({ match: keys.pattern })) own.push(key);
-        await client.del(...own);
+        await client.del(own);
       }
       await Promise.all(opened.splice(0).map((c) => c.close()));
     });
@@ -97,7 +97,7 @@ export function describeClientContract(name: string, makeClient: ClientMaker): v
     it('deletes and unlinks, counting only existing keys', async () => {
       const [a, b, c] = [keys.key('a'), keys.key('b'), keys.key('c')];
       await client.setMany([a, b, c].map((key) => ({ key, value: 'x' })));
-      expect(await client.del(a, keys.key('missing'))).toBe(1);
+      expect(await client.del([a, keys.key('missing')])).toBe(1);
       expect(await client.unlink([b, c, keys.key('missing')])).toBe(2);
       expect(await client.mget([a, b, c])).toEqual([null, null, null]);
       expect(await client.del()).toBe(0);
@@ -111,7 +111,7 @@ export function describeClientContract(name: string, makeClient: ClientMaker): v
       const seen = new Set<string>();
       for await (const key of client.scan({ match: `${keys.prefix}:scan:*`, count: 40 })) seen.add(key);
       expect([...seen].sort()).toEqual([...mine].sort());
-      await client.del(other.key('x'));
+      await client.del([other.key('x')]);
     });
 
     it('answers ping with a round-trip time and healthCheck with true', async () => {

@@ -50,7 +50,7 @@ describe('RedisClient commands against real Redis', () => {
     const err: unknown = await client.get(key).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedisCommandError);
     expect((err as Error).message).toContain('WRONGTYPE');
-    expect(await client.del(key)).toBe(1);
+    expect(await client.del([key])).toBe(1);
   });
 
   it('duplicate() is an independent connection: subscribe on it, publish from the main one', async () => {
@@ -101,7 +101,7 @@ describe('RedisClient commands against real Redis', () => {
     expect(await s.ack(stream, 'g', [id1, id2])).toBe(2);
     expect(await s.ack(stream, 'g', [])).toBe(0);
     expect(await s.pending(stream, 'g')).toEqual([]);
-    await client.del(stream);
+    await client.del([stream]);
   });
 
   it('a blocking readGroup on a duplicate is woken by an entry added while it blocks', async () => {
@@ -115,7 +115,7 @@ describe('RedisClient commands against real Redis', () => {
       expect(await pending).toEqual([{ stream, entries: [{ id, fields: { n: '1' } }] }]);
     } finally {
       await reader.close();
-      await client.del(stream);
+      await client.del([stream]);
     }
   });
 });
@@ -150,7 +150,7 @@ describe.each([2, 3] as const)('RedisClient.fromNodeRedis with RESP %i', (resp) 
     const seen: string[] = [];
     for await (const key of client.scan({ match: keys.pattern })) seen.push(key);
     expect(seen.sort()).toEqual([a, b]);
-    expect(await client.del(a, b)).toBe(2);
+    expect(await client.del([a, b])).toBe(2);
   });
 
   it('streams normalise RESP replies', async () => {
@@ -164,6 +164,6 @@ describe.each([2, 3] as const)('RedisClient.fromNodeRedis with RESP %i', (resp) 
     expect(claimed.entries.map((e) => e.id)).toEqual([id]);
     expect(await client.streams.ack(stream, 'g', [id])).toBe(1);
     expect(await client.streams.range(stream)).toEqual([{ id, fields: { k: 'v' } }]);
-    await client.del(stream);
+    await client.del([stream]);
   });
 });
