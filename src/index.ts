@@ -48,6 +48,8 @@ export type {
 
 export { FeatureCache } from './cache/feature-cache.js';
 export type { ComputeMissing, FeatureEntries, WriteOptions } from './cache/feature-cache.js';
+export { WARM_DEFAULTS } from './cache/warm.js';
+export type { WarmCompute, WarmOptions, WarmProgress, WarmReport } from './cache/warm.js';
 export { FeatureMatrix } from './cache/matrix.js';
 export type { MatrixOptions } from './cache/matrix.js';
 export { FEATURE_CACHE_DEFAULTS } from './cache/options.js';
@@ -55,6 +57,8 @@ export type { FeatureCacheOptions, LocalTierOptions } from './cache/options.js';
 export type { CacheStats, ServerStats } from './cache/stats.js';
 export { decodeFeatures, encodeFeatures } from './cache/codecs/index.js';
 export type { CodecName, DecodeResult, Features } from './cache/codecs/index.js';
+
+export { RedisKeys } from './keys/redis-keys.js';
 
 export { CHANNELS } from './events/channels.js';
 export type { AnyEvent, Channel, EventOf } from './events/channels.js';

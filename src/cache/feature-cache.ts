@@ -12,10 +12,12 @@ import { resolveCacheOptions, type FeatureCacheOptions } from './options.js';
 import { FeatureReads } from './reads.js';
 import { readServerStats } from './server-stats.js';
 import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
+import { warmCache, type WarmOptions, type WarmReport } from './warm.js';
 import { FeatureWrites, type FeatureEntries, type WriteOptions } from './writes.js';
 
 export type { ComputeMissing } from './compute.js';
 export type { FeatureEntries, WriteOptions } from './writes.js';
+export type { WarmCompute, WarmOptions, WarmProgress, WarmReport } from './warm.js';
 
 /**
  * The feature store: one vector of named doubles per (symbol, date) under
@@ -165,6 +167,49 @@ export class FeatureCache {
    */
   getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions = {}): Promise<Map<string, Features>> {
     return this.#compute.getManyOrCompute(symbols, date, computeMissing, options);
+  }
+
+  /**
+   * Fills what is missing for many dates, computing only the misses (the start-up hydration of
+   * the Python signal service, `hydrate_feature_cache`). Per date: one {@link getManyOrCompute}
+   * of every symbol, so one `getMany`, then one `compute(date, missingSymbols, signal)` call for
+   * the misses, written with the cache's TTL in one `setMany`. It is single-flight with
+   * concurrent readers: a `getOrCompute` or `getManyOrCompute` of a key the warm is computing
+   * joins it, and the warm joins theirs instead of computing those symbols. At most
+   * `concurrency` dates are in flight (default 4), started in the order given.
+   *
+   * Stopping: when `timeoutMs` passes or `signal` aborts, no further date starts and the
+   * returned promise resolves at once. Dates not started are not attempted; dates in flight
+   * count as failed (their `onProgress` says why) and are not cancelled: they finish in the
+   * background, their writes still land and readers that joined them get their vectors, but
+   * the report no longer changes. The `signal` given to `compute` is aborted then, so a long
+   * computation may give up (failing any reader that joined it).
+   *
+   * Never rejects for a failed computation: a date whose `compute` throws, returns a bad vector
+   * or omits a symbol it was given is counted in `datesFailed`, logged, and has nothing written.
+   * The report counts like upstream's `HydrationResult`: `cached` is vectors computed and handed
+   * to the write (as upstream, a write Redis refuses still counts; it is logged and counted in
+   * {@link stats} `errors`), `skipped` is symbols already cached (or computed by a concurrent
+   * reader), both over succeeded dates only.
+   *
+   * @throws ValidationError naming each bad option (`symbols`, `dates`, `compute`,
+   * `concurrency`, `timeoutMs`, `signal`, `onProgress`); InvalidKeyError for a bad symbol or
+   * date; both before anything is sent.
+   *
+   * @example
+   * ```ts
+   * const report = await cache.warm({
+   *   symbols: universe,
+   *   dates: lastTradingDays(60),
+   *   compute: (date, missing) => computeAlpha158Batch(missing, date),
+   *   concurrency: 4,
+   *   timeoutMs: 300_000,
+   * });
+   * // { datesAttempted: 60, datesSucceeded: 60, datesFailed: 0, cached: 1180, skipped: 20, stopped: null }
+   * ```
+   */
+  warm(options: WarmOptions): Promise<WarmReport> {
+    return warmCache({ getManyOrCompute: (symbols, date, computeMissing) => this.#compute.getManyOrCompute(symbols, date, computeMissing, {}) }, options, this.#context.log);
   }
 
   /** Counters since construction or the last {@link resetStats}. */
