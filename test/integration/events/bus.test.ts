@@ -55,7 +55,10 @@ describe('event bus against a real redis-server', () => {
   });
 
   it('every valid wire fixture published raw by a plain client reaches a typed handler with its fields intact', async () => {
-    const files = readdirSync(VALID_DIR).sort();
+    // The price updates travel on per-symbol channels: the price integration test publishes those.
+    const files = readdirSync(VALID_DIR)
+      .filter((file) => !file.startsWith('price-updated.'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(8);
     const received: Array<{ channel: string; event: AnyEvent }> = [];
     const offs = await Promise.all(
