@@ -23,8 +23,9 @@ export interface GenerationResult {
   /** Symbols whose features were computed for this request. */
   misses: number;
   /**
-   * Symbols that were not cached and that another request was already computing: this
-   * request waited for that computation (single-flight) instead of computing them again.
+   * Symbols that were not cached and that another request (or the start-up hydration) was
+   * already computing: this request waited for that computation (single-flight) instead of
+   * computing them again.
    */
   joined: number;
 }
@@ -50,10 +51,10 @@ export class SignalGenerator {
   readonly #model: LinearModel;
   readonly #cache: FeatureCache | null;
   /**
-   * Every vector this generator computed, while something holds it. `getManyOrCompute` only
-   * returns a map of vectors, so a symbol another request computed looks like a cache hit; but
-   * a joiner receives the very object that request's compute returned, while a cache read
-   * decodes a new one. Identity tells the two apart.
+   * Every vector this generator computed (for a request or the hydration), while something holds
+   * it. `getManyOrCompute` only returns a map of vectors, so a symbol another request computed
+   * looks like a cache hit; but a joiner receives the very object that computation returned,
+   * while a cache read decodes a new one. Identity tells the two apart.
    */
   readonly #computed = new WeakSet<Features>();
 
@@ -74,18 +75,29 @@ export class SignalGenerator {
     return computeAlpha158(this.#data.barsUpTo(symbol, date), date);
   }
 
+  /**
+   * The features of `symbols` on `date`, keyed by symbol, each remembered as computed here: what
+   * a request computes for its misses, and what the start-up hydration computes (so a request
+   * that joins the hydration's computation counts it as `joined`, not as a hit).
+   * @throws RangeError when a symbol has no bar on `date`.
+   */
+  computeMissing(date: string, symbols: readonly string[]): Map<string, Features> {
+    const vectors = new Map<string, Features>();
+    for (const symbol of symbols) {
+      const features = this.computeFeatures(symbol, date);
+      this.#computed.add(features);
+      vectors.set(symbol, features);
+    }
+    return vectors;
+  }
+
   /** Generates ranked signals for a validated request. */
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const { symbols, asOfDate } = request;
     const mine = new Set<string>();
     const compute = (missing: readonly string[]): Map<string, Features> => {
-      const vectors = new Map<string, Features>();
-      for (const symbol of missing) {
-        const features = this.computeFeatures(symbol, asOfDate);
-        this.#computed.add(features);
-        mine.add(symbol);
-        vectors.set(symbol, features);
-      }
+      const vectors = this.computeMissing(asOfDate, missing);
+      for (const symbol of missing) mine.add(symbol);
       return vectors;
     };
     const features = this.#cache
