@@ -10,6 +10,8 @@ import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
 import { ModelError } from '../../shared/index.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
+import { FeatureHydration } from './hydration.js';
+import type { FeatureHydrationOptions, HydrationHealth } from './hydration.js';
 import { parseGenerateRequest } from './request.js';
 import { SignalGenerator } from './signal-generator.js';
 import type { Signal } from './signal-generator.js';
@@ -39,6 +41,12 @@ export interface SignalServiceDeps {
   logger?: FastifyServerOptions['logger'];
   /** Close `redis` when the app closes. @default true */
   closeRedis?: boolean;
+  /**
+   * Start-up hydration: with `enabled: true`, the app warms the cache for every symbol of the
+   * market data over its last `days` trading days in the background as soon as it is built,
+   * serving meanwhile (`/health` says `degraded` until it completes). @default disabled
+   */
+  featureHydration?: FeatureHydrationOptions;
 }
 
 /** The body of a successful `POST /api/v1/signals/generate`. */
@@ -57,7 +65,10 @@ export interface SignalResponse {
 
 /** The body of `GET /health`. */
 export interface SignalHealth extends RedisHealth {
-  /** `unhealthy` (HTTP 503): no model, no signals; `degraded`: Redis configured but down, serving without the cache. */
+  /**
+   * `unhealthy` (HTTP 503): no model, no signals; `degraded`: Redis configured but down, serving
+   * without the cache, or the start-up hydration running or failed (as upstream).
+   */
   status: 'healthy' | 'degraded' | 'unhealthy';
   service: string;
   /** Whether a model was loaded and scores requests. */
@@ -67,6 +78,8 @@ export interface SignalHealth extends RedisHealth {
   /** Why the model did not load, or `null` when it did. */
   model_error: string | null;
   feature_cache_enabled: boolean;
+  /** The start-up hydration of the feature cache. */
+  feature_hydration: HydrationHealth;
   timestamp: string;
 }
 
@@ -81,6 +94,7 @@ export class ModelUnavailableError extends Error {
  * Builds the signal service: `POST /api/v1/signals/generate` and `GET /health`. Each
  * generation reads features through the cache (one `getManyOrCompute`), logs the request's
  * cache hits, misses and joined computations and publishes a `SignalEvent` on `signals.generated`.
+ * With `featureHydration.enabled`, it also starts warming the cache in the background.
  *
  * @example
  * const app = buildSignalService({ marketData, model, redis: client });
@@ -96,6 +110,9 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   if (modelError !== null) log.error({ err: modelError }, 'model not loaded: generation answers 503 until the service restarts with a valid model');
   const generator = model && new SignalGenerator(deps.marketData, model, cache);
   const defaults = { topN: deps.topN ?? 5, bottomN: deps.bottomN ?? 5 };
+  const hydration = new FeatureHydration({ cache, redis: deps.redis, generator, marketData: deps.marketData, log }, deps.featureHydration);
+  // In the background: the service serves from the start, as upstream's lifespan task does.
+  hydration.start();
 
   app.post('/api/v1/signals/generate', async (request): Promise<SignalResponse> => {
     if (generator === null) throw new ModelUnavailableError(`no model loaded: ${modelError}`);
@@ -127,7 +144,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
 
   app.get('/health', async (_request, reply): Promise<SignalHealth> => {
     const redis = await redisHealth(deps.redis);
-    const status = model === null ? 'unhealthy' : redis.redis_status === 'disconnected' ? 'degraded' : 'healthy';
+    const status = model === null ? 'unhealthy' : redis.redis_status === 'disconnected' || hydration.degraded ? 'degraded' : 'healthy';
     // 503 so a load balancer or readiness probe keeps traffic away from a service that cannot score.
     if (status === 'unhealthy') void reply.code(503);
     return {
@@ -138,11 +155,13 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       model_error: modelError,
       ...redis,
       feature_cache_enabled: cache !== null && redis.redis_connected,
+      feature_hydration: hydration.health(),
       timestamp: new Date().toISOString(),
     };
   });
 
   app.addHook('onClose', async () => {
+    await hydration.stop();
     await publisher?.close();
     await cache?.close();
     if (deps.closeRedis ?? true) await deps.redis?.close();

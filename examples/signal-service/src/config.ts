@@ -2,9 +2,12 @@
  * The signal service's configuration from the environment. Redis variables are read by
  * `RedisClient.fromEnv`; these are the service's own.
  */
+import { ConfigError } from '@trading-platform/redis-client';
 import { defaultDataDir, defaultModelPath } from '../../lib/paths.js';
 import { intVar, stringVar } from '../../lib/env.js';
 import type { Env } from '../../lib/env.js';
+import { HYDRATION_DEFAULTS } from './hydration.js';
+import type { FeatureHydrationOptions } from './hydration.js';
 
 /** Settings of the signal service. */
 export interface SignalServiceConfig {
@@ -22,6 +25,28 @@ export interface SignalServiceConfig {
   dataDir: string;
   /** `MODEL_PATH`. @default examples/shared/model/model.json */
   modelPath: string;
+  /**
+   * Start-up hydration, by upstream's variables: `FEATURE_HYDRATION_ENABLED` (default `true`, as
+   * upstream), `FEATURE_HYDRATION_TIMEOUT_SECONDS` (default 300, as upstream), and this example's
+   * `FEATURE_HYDRATION_DAYS` (default 60, upstream's `DEFAULT_FEATURE_HYDRATION_DAYS`).
+   */
+  featureHydration: Required<Pick<FeatureHydrationOptions, 'enabled' | 'timeoutSeconds' | 'days'>>;
+}
+
+const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/**
+ * A boolean variable as pydantic reads upstream's settings (`true`/`false`, `1`/`0`, `yes`/`no`,
+ * `on`/`off`, `t`/`f`, `y`/`n`, any case), or `fallback` when unset or empty. @throws ConfigError
+ */
+export function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const lower = raw.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw new ConfigError(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}"`, { context: { variable: name } });
 }
 
 /** Reads the configuration. @throws ConfigError naming the variable with a bad value. */
@@ -34,5 +59,10 @@ export function loadSignalServiceConfig(env: Env): SignalServiceConfig {
     cacheTtlSeconds: intVar(env, 'REDIS_TTL', 3600, 0),
     dataDir: stringVar(env, 'DATA_DIR', defaultDataDir()),
     modelPath: stringVar(env, 'MODEL_PATH', defaultModelPath()),
+    featureHydration: {
+      enabled: boolVar(env, 'FEATURE_HYDRATION_ENABLED', true),
+      timeoutSeconds: intVar(env, 'FEATURE_HYDRATION_TIMEOUT_SECONDS', HYDRATION_DEFAULTS.timeoutSeconds, 1, 2_147_483),
+      days: intVar(env, 'FEATURE_HYDRATION_DAYS', HYDRATION_DEFAULTS.days, 1),
+    },
   };
 }

@@ -25,6 +25,7 @@ await runService('signal-service', async () => {
     topN: config.topN,
     bottomN: config.bottomN,
     cacheTtlSeconds: config.cacheTtlSeconds,
+    featureHydration: config.featureHydration,
     logger: true,
   });
   return { app, listen: { port: config.port, host: config.host } };
