@@ -133,7 +133,7 @@ export class FeatureHydration {
     log.info({ days: dates.length, symbols: symbols.length }, `Hydrating feature cache with ${dates.length} days of history for ${symbols.length} symbols...`);
     // Warming while Redis is down would read nothing and write nothing: wait for it, within the timeout.
     if (!(await this.#redisReady(deadline - Date.now()))) {
-      if (this.#stop.signal.aborted) return this.#fail(messageOf(this.#stop.signal.reason));
+      if (this.#stop.signal.aborted) return this.#stopped();
       return this.#timedOut('Redis did not become ready');
     }
     const report = await cache.warm({
@@ -147,7 +147,7 @@ export class FeatureHydration {
     });
     this.#result = resultOf(report);
     if (report.stopped === 'timeout') return this.#timedOut(`${report.datesAttempted} of ${dates.length} dates attempted`);
-    if (report.stopped === 'abort') return this.#fail(messageOf(this.#stop.signal.reason));
+    if (report.stopped === 'abort') return this.#stopped();
     this.#status = 'complete';
     log.info({ ...this.#result }, 'Feature cache hydration completed');
   }
@@ -177,6 +177,13 @@ export class FeatureHydration {
     this.#status = 'failed';
     this.#error = `timed out after ${timeoutSeconds} s (${detail})`;
     this.#deps.log.warn({ ...this.#result }, `Feature cache hydration timed out after ${timeoutSeconds} seconds; health will remain degraded`);
+  }
+
+  /** Stopped by {@link stop} (the service closing): failed, but nothing went wrong, so logged at info. */
+  #stopped(): void {
+    this.#status = 'failed';
+    this.#error = `stopped: ${messageOf(this.#stop.signal.reason)}`;
+    this.#deps.log.info({ ...this.#result }, 'Feature cache hydration stopped: the service is closing');
   }
 
   #fail(reason: string): void {

@@ -9,7 +9,8 @@ import type { LinearModel, MarketData } from '../../shared/index.js';
 import { buildSignalService } from '../src/app.js';
 import type { SignalHealth, SignalResponse } from '../src/app.js';
 import { loadSignalServiceConfig } from '../src/config.js';
-import { HYDRATION_DEFAULTS } from '../src/hydration.js';
+import { FeatureHydration, HYDRATION_DEFAULTS } from '../src/hydration.js';
+import { SignalGenerator } from '../src/signal-generator.js';
 
 let marketData: MarketData;
 let model: LinearModel;
@@ -111,6 +112,21 @@ describe('start-up feature hydration', () => {
     const started = Date.now();
     await app.close();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('stop() ends it as failed with the reason, logged at info, not as an error', async () => {
+    const redis = await unreachableClient();
+    const cache = new FeatureCache(redis);
+    const levels: string[] = [];
+    const at = (level: string) => (): void => void levels.push(level);
+    const log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const hydration = new FeatureHydration({ cache, redis, generator: new SignalGenerator(marketData, model, cache), marketData, log }, { enabled: true });
+    hydration.start();
+    expect(hydration.degraded).toBe(true);
+    await hydration.stop();
+    expect(hydration.health()).toEqual({ enabled: true, status: 'failed', result: null, error: 'stopped: the service is closing' });
+    expect(levels).not.toContain('error');
+    await redis.close();
   });
 });
 
