@@ -110,7 +110,7 @@ function unique(values: readonly string[]): string[] {
  * Checks every option and key before anything is sent.
  * @throws ValidationError listing every bad option by name; InvalidKeyError for a bad symbol or date.
  */
-export function checkWarmOptions(options: WarmOptions): Plan {
+function checkWarmOptions(options: WarmOptions): Plan {
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('warm options', [{ path: '', message: 'must be an object' }]);
   }
