@@ -15,9 +15,11 @@
  * | 16 + n    | 0-7       | zero padding up to `V`, the next multiple of 8                   |
  * | V         | 8 × count | the values, IEEE 754 float64 little-endian, in names order       |
  *
- * A value is exactly `V + 8 × count` bytes long. Readers reject an unknown version, non-zero
- * flags, reserved or padding bytes, a count that does not match the names, repeated names and
- * any length mismatch. Names cannot contain `\n`; the encoder refuses them.
+ * A value is exactly `V + 8 × count` bytes long. Readers reject non-zero flags, reserved or
+ * padding bytes, a count that does not match the names, repeated names and any length mismatch
+ * as corrupt. A version above {@link F64_VERSION}, after an intact magic, is a newer writer's
+ * value: rejected as `unsupported` (a cache leaves it in place), whatever follows. Names cannot
+ * contain `\n`; the encoder refuses them.
  *
  * Reading it from Python:
  * ```python
@@ -37,9 +39,10 @@
  *     return head + np.asarray(list(features.values()), dtype='<f8').tobytes()
  * ```
  */
+import { isUtf8 } from 'node:buffer';
 import { lookupNames, type NameSet } from './f64-names.js';
-import { corrupt } from './types.js';
-import type { DecodeResult, Features } from './types.js';
+import { Rejection } from './types.js';
+import type { DecodeResult, Features, RejectionKind } from './types.js';
 import { validateFeatures } from './validate.js';
 
 /** The four bytes every f64 value starts with. */
@@ -104,6 +107,26 @@ export class F64Reader {
   }
 }
 
+/** Whether `bytes` starts with the four bytes of {@link F64_MAGIC}. */
+function hasF64Magic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x00 && bytes[1] === 0x46 && bytes[2] === 0x36 && bytes[3] === 0x34;
+}
+
+/**
+ * What a cache does with a value starting with a NUL byte that {@link inspectF64} rejected:
+ *
+ * - the magic, then a version above {@link F64_VERSION}: `unsupported`, a newer writer's value,
+ *   left in place;
+ * - the magic, then anything else wrong: `corrupt`, a damaged f64 value, deleted;
+ * - no magic: not an f64 value at all. Judged like any other bytes: valid UTF-8 is text that
+ *   Python's `json.loads` rejects (no JSON text starts with NUL), so `corrupt`; anything else is
+ *   some other writer's binary format, `foreign`, left in place.
+ */
+export function f64RejectionKind(bytes: Buffer): RejectionKind {
+  if (hasF64Magic(bytes)) return bytes.length > 4 && (bytes[4] as number) > F64_VERSION ? 'unsupported' : 'corrupt';
+  return isUtf8(bytes) ? 'corrupt' : 'foreign';
+}
+
 /**
  * Checks an f64 value's whole layout: the magic, the version, zero flags, reserved and padding
  * bytes, the exact length and the names block.
@@ -113,9 +136,10 @@ export class F64Reader {
  */
 export function inspectF64(bytes: Buffer): NameSet | string {
   const length = bytes.length;
+  if (!hasF64Magic(bytes)) return length < 4 ? `truncated: ${length} bytes, header needs ${F64_HEADER_BYTES}` : 'missing the f64 magic';
+  if (length > 4 && (bytes[4] as number) > F64_VERSION) return `f64 version ${bytes[4]} is newer than this SDK reads (${F64_VERSION})`;
   if (length < F64_HEADER_BYTES) return `truncated: ${length} bytes, header needs ${F64_HEADER_BYTES}`;
-  if (bytes[0] !== 0x00 || bytes[1] !== 0x46 || bytes[2] !== 0x36 || bytes[3] !== 0x34) return 'missing the f64 magic';
-  if (bytes[4] !== F64_VERSION) return `unsupported f64 version ${bytes[4]}`;
+  if (bytes[4] !== F64_VERSION) return `invalid f64 version ${bytes[4]}`;
   if (bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) return 'non-zero flags or reserved bytes';
   const count = u32(bytes, 8);
   const blockEnd = F64_HEADER_BYTES + u32(bytes, 12);
@@ -148,8 +172,11 @@ export function decodeF64Value(bytes: Buffer, reader?: F64Reader): Features | st
   return typeof nameSet === 'string' ? nameSet : buildF64(bytes, nameSet, reader);
 }
 
-/** Decodes an f64 value; any deviation from the layout is reported as corrupt. */
+/**
+ * Decodes an f64 value. A newer version is rejected as `unsupported`, any other deviation from
+ * the layout as `corrupt` (or `foreign`, see {@link f64RejectionKind}).
+ */
 export function decodeF64(bytes: Buffer): DecodeResult {
   const decoded = decodeF64Value(bytes);
-  return typeof decoded === 'string' ? corrupt('f64', decoded) : { ok: true, format: 'f64', features: decoded };
+  return typeof decoded === 'string' ? new Rejection('f64', f64RejectionKind(bytes), decoded) : { ok: true, format: 'f64', features: decoded };
 }

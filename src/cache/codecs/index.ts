@@ -7,14 +7,14 @@
  * read as the other.
  */
 import { ConfigError } from '../../internal/errors.js';
-import { decodeF64, encodeF64, inspectF64 } from './f64.js';
+import { decodeF64, encodeF64, f64RejectionKind, inspectF64 } from './f64.js';
 import type { NameSet } from './f64-names.js';
 import { decodePythonJsonBytes, decodePythonJsonText, encodePythonJson } from './python-json.js';
-import { CODEC_NAMES, corrupt } from './types.js';
+import { CODEC_NAMES, corrupt, Rejection } from './types.js';
 import type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
 
-export type { CodecName, DecodeResult, FeatureCodec, Features } from './types.js';
-export { CODEC_NAMES } from './types.js';
+export type { CodecName, DecodeResult, FeatureCodec, Features, RejectionKind } from './types.js';
+export { CODEC_NAMES, Rejection } from './types.js';
 export { buildF64, F64Reader } from './f64.js';
 export type { NameSet } from './f64-names.js';
 
@@ -24,7 +24,9 @@ function toBuffer(bytes: Uint8Array): Buffer {
 
 /**
  * Decodes a stored feature value of either format, detected from its first byte. Never throws:
- * anything that is not a valid vector comes back as `{ ok: false, reason }`.
+ * anything that is not a valid vector comes back as `{ ok: false, kind, reason }`, where `kind`
+ * says what a cache does with it: deletes a `corrupt` value, leaves a `foreign` or `unsupported`
+ * one in place (see {@link RejectionKind}).
  *
  * Read values as Buffers when the f64 codec may be in use: an f64 value that was decoded to text
  * has lost its bytes and is reported as corrupt.
@@ -33,7 +35,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
  * ```ts
  * const result = decodeFeatures(await redis.get(key));
  * if (result.ok) score(result.features);
- * else stats.corrupt++;
+ * else if (result.kind === 'corrupt') await redis.del(key);
  * ```
  */
 export function decodeFeatures(raw: string | Uint8Array): DecodeResult {
@@ -56,12 +58,16 @@ export function isF64Value(bytes: Uint8Array): boolean {
  * its names, from which {@link buildF64} builds the vector, or whose values a matrix copies as
  * bytes. Nothing is allocated for an f64 value.
  *
- * @returns the f64 value's names, the JSON value's vector, or why the value is corrupt.
+ * @returns the f64 value's names, the JSON value's vector, or the {@link Rejection} saying why
+ * the value is not read and what to do with it (tell it apart with `instanceof Rejection`).
  */
-export function inspectStored(bytes: Buffer): NameSet | Features | string {
-  if (isF64Value(bytes)) return inspectF64(bytes);
+export function inspectStored(bytes: Buffer): NameSet | Features | Rejection {
+  if (isF64Value(bytes)) {
+    const set = inspectF64(bytes);
+    return typeof set === 'string' ? new Rejection('f64', f64RejectionKind(bytes), set) : set;
+  }
   const decoded = decodePythonJsonBytes(bytes);
-  return decoded.ok ? decoded.features : decoded.reason;
+  return decoded.ok ? decoded.features : decoded;
 }
 
 /** The Python-compatible JSON codec. Reads need no codec: {@link decodeFeatures} detects the format. */

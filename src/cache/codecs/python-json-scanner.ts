@@ -1,9 +1,11 @@
 /**
  * The slow, exact path of the JSON decoder: a scanner for one flat JSON object of numbers that
  * also accepts Python's `NaN`, `Infinity` and `-Infinity` tokens in value position, exactly as
- * `json.loads` does. Used only when the text contains those tokens; string literals are scanned
- * as strings, so a key such as `"NaN"` or `": Infinity"` is never touched.
+ * `json.loads` does, and `null` (Python's `None`), which it reads as `NaN`. Used only when the
+ * text contains those words; string literals are scanned as strings, so a key such as `"NaN"`
+ * or `": null"` is never touched.
  */
+import { valueEnd } from './python-json-grammar.js';
 import type { Features } from './types.js';
 
 /** Thrown inside the scanner on the first syntax problem; caught by `scanPythonJsonObject`. */
@@ -18,7 +20,6 @@ const NON_NUMBER_VALUES: Readonly<Record<string, string>> = {
   '[': 'an array',
   t: 'a boolean',
   f: 'a boolean',
-  n: 'null',
 };
 
 class Scanner {
@@ -71,7 +72,11 @@ class Scanner {
     return this.fail('unterminated key');
   }
 
-  value(): number {
+  /**
+   * The value at the cursor: a number (`null` as `NaN`), or `undefined` for any other JSON value,
+   * which is skipped (a later duplicate key may still replace it, as in `json.loads`).
+   */
+  value(): number | undefined {
     this.skipWhitespace();
     const { text, pos } = this;
     NUMBER.lastIndex = pos;
@@ -92,8 +97,14 @@ class Scanner {
       this.pos = pos + 9;
       return -Infinity;
     }
-    const kind = NON_NUMBER_VALUES[text.charAt(pos)];
-    return this.fail(kind === undefined ? 'expected a number' : `value is ${kind}, not a number`);
+    if (text.startsWith('null', pos)) {
+      this.pos = pos + 4;
+      return NaN;
+    }
+    const end = valueEnd(text, pos);
+    if (typeof end === 'string') throw new ScanFailure(end);
+    this.pos = end;
+    return undefined;
   }
 }
 
@@ -107,14 +118,17 @@ function setFeature(target: Features, name: string, value: number): void {
 }
 
 /**
- * Parses `text` as one flat JSON object of numbers with Python's non-finite tokens allowed.
- * Duplicate keys keep the last value, as with `json.loads` and `JSON.parse`.
+ * Parses `text` as one flat JSON object of numbers with Python's non-finite tokens allowed and
+ * `null` read as `NaN`. Duplicate keys keep the last value, as with `json.loads` and `JSON.parse`.
  *
- * @returns the features, or a string saying why the text is not such an object.
+ * @returns the features, or a string saying why the text is not such an object (which may still
+ * be valid JSON: the caller tells which).
  */
 export function scanPythonJsonObject(text: string): Features | string {
   const scanner = new Scanner(text);
   const features: Features = {};
+  /** Keys whose last value so far is not a number, with what that value is. */
+  let others: Map<string, string> | undefined;
   try {
     scanner.expect('{', 'a JSON object');
     scanner.skipWhitespace();
@@ -126,7 +140,17 @@ export function scanPythonJsonObject(text: string): Features | string {
         if (text.charAt(scanner.pos) !== '"') scanner.fail('expected a key');
         const name = scanner.key();
         scanner.expect(':', '":"');
-        setFeature(features, name, scanner.value());
+        scanner.skipWhitespace();
+        const kind = NON_NUMBER_VALUES[text.charAt(scanner.pos)];
+        const value = scanner.value();
+        if (value === undefined) {
+          (others ??= new Map()).set(name, kind ?? 'not a number');
+          // A placeholder keeps the key where json.loads puts it, should a duplicate replace it.
+          setFeature(features, name, NaN);
+        } else {
+          others?.delete(name);
+          setFeature(features, name, value);
+        }
         scanner.skipWhitespace();
         const next = text.charAt(scanner.pos++);
         if (next === '}') break;
@@ -142,5 +166,7 @@ export function scanPythonJsonObject(text: string): Features | string {
     if (error instanceof ScanFailure) return error.message;
     throw error;
   }
+  const other = others?.entries().next();
+  if (other !== undefined && other.done !== true) return `feature ${JSON.stringify(other.value[0])} is ${other.value[1]}, not a number`;
   return features;
 }

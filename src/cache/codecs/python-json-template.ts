@@ -5,11 +5,12 @@
  *
  * Such a text is a fixed skeleton (`{"KMID": `, `, "KLEN": `, ..., `}`) with one number in each
  * gap. Matching it checks every skeleton character, reads each number with JSON's number grammar
- * (or Python's `NaN`, `Infinity` and `-Infinity`), converts it with `Number` (the same correctly
- * rounded conversion `JSON.parse` uses), and builds the object with the constructor compiled for
- * those names (`f64-factory.ts`). That costs less than `JSON.parse` plus the check that every
- * value is a number, reads Python's non-finite tokens without the slow scanner, and gives objects
- * with a fast, shared shape (`JSON.parse` makes a dictionary of an object this large).
+ * (or Python's `NaN`, `Infinity` and `-Infinity`, or a `null` as `NaN`), converts it with
+ * `Number` (the same correctly rounded conversion `JSON.parse` uses), and builds the object with
+ * the constructor compiled for those names (`f64-factory.ts`). That costs less than `JSON.parse`
+ * plus the check that every value is a number, reads Python's non-finite tokens and `null`s
+ * without the slow scanner, and gives objects with a fast, shared shape (`JSON.parse` makes a
+ * dictionary of an object this large).
  *
  * A text that differs in anything (another name or order, other whitespace, another escape, a
  * value that is not a number, anything after the object) does not match and takes the general
@@ -89,8 +90,9 @@ function numberEnd(text: string, p: number): number {
 }
 
 /**
- * Reads the value at `p`: a JSON number or one of Python's non-finite tokens. Stores it in
- * `scratch` at `at` and returns where it ends, or -1 when there is no such value.
+ * Reads the value at `p`: a JSON number, one of Python's non-finite tokens, or `null` (Python's
+ * `None`), read as `NaN`. Stores it in `scratch` at `at` and returns where it ends, or -1 when
+ * there is no such value. Numbers are tried first, so the usual value pays nothing for the rest.
  */
 function readValue(text: string, p: number, scratch: DataView, at: number): number {
   const end = numberEnd(text, p);
@@ -109,6 +111,10 @@ function readValue(text: string, p: number, scratch: DataView, at: number): numb
   if (text.startsWith('-Infinity', p)) {
     scratch.setFloat64(at, -Infinity, true);
     return p + 9;
+  }
+  if (text.startsWith('null', p)) {
+    scratch.setFloat64(at, NaN, true);
+    return p + 4;
   }
   return -1;
 }

@@ -5,14 +5,16 @@
  * Decoding takes one of three paths: the template path (`python-json-template.ts`) for a value
  * with the names of one decoded before, as `json.dumps` writes it; otherwise one colon scan and
  * one `JSON.parse` when every value is a finite number; otherwise (Python's `NaN`/`Infinity`
- * tokens, which `JSON.parse` rejects, colons in keys, corrupt text) the exact scanner of
- * `python-json-scanner.ts`.
+ * tokens, which `JSON.parse` rejects, `null`s, colons in keys, foreign or corrupt text) the
+ * exact scanner of `python-json-scanner.ts`. A text that is not a vector is then judged by
+ * Python's grammar (`python-json-grammar.ts`): valid JSON is `foreign`, anything else `corrupt`.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { pythonFloatRepr, pythonStringLiteral } from './python-repr.js';
 import { scanPythonJsonObject } from './python-json-scanner.js';
 import { decodeByTemplate, learnTemplate } from './python-json-template.js';
-import { corrupt } from './types.js';
+import { pythonJsonError } from './python-json-grammar.js';
+import { corrupt, foreign } from './types.js';
 import type { DecodeResult, Features } from './types.js';
 import { validateFeatures } from './validate.js';
 
@@ -38,10 +40,13 @@ export function encodePythonJson(features: Features): string {
   return `${out}}`;
 }
 
-/** Checks a `JSON.parse` result: a non-array object whose own values are all numbers. */
+/**
+ * Checks a `JSON.parse` result of a text without `null`: a non-array object whose own values are
+ * all numbers, or why it is not one (the text being valid JSON, that makes it foreign).
+ */
 function checkParsed(parsed: unknown): Features | string {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return 'not a JSON object';
+    return parsed === null ? 'null, not a JSON object' : Array.isArray(parsed) ? 'a JSON array, not an object' : `a JSON ${typeof parsed}, not an object`;
   }
   const record = parsed as Record<string, unknown>;
   const names = Object.keys(record);
@@ -78,23 +83,27 @@ function valuesLookNumeric(text: string): boolean {
 }
 
 /**
- * The exact path: the scanner when the text holds Python's non-finite tokens, else `JSON.parse`
- * and a check of every value. Gives the reason a corrupt value is rejected.
+ * The exact path. A text holding one of the words `JSON.parse` does not read as a number
+ * (`NaN`, `Infinity`, `null`) goes to the scanner, and when that finds no vector, to Python's
+ * grammar to tell foreign from corrupt. Any other text goes to `JSON.parse`, whose verdict is
+ * Python's for such a text (the two grammars differ only in those words), and a check of every
+ * value.
  */
 function decodeExactly(text: string): DecodeResult {
-  let result: Features | string;
-  if (text.includes('NaN') || text.includes('Infinity')) {
-    result = scanPythonJsonObject(text);
-  } else {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      return corrupt('json', `not valid JSON: ${(error as Error).message}`);
-    }
-    result = checkParsed(parsed);
+  if (text.includes('NaN') || text.includes('Infinity') || text.includes('null')) {
+    const scanned = scanPythonJsonObject(text);
+    if (typeof scanned !== 'string') return { ok: true, format: 'json', features: scanned };
+    const invalid = pythonJsonError(text);
+    return invalid === undefined ? foreign(scanned) : corrupt('json', `not valid JSON: ${invalid}`);
   }
-  return typeof result === 'string' ? corrupt('json', result) : { ok: true, format: 'json', features: result };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return corrupt('json', `not valid JSON: ${(error as Error).message}`);
+  }
+  const checked = checkParsed(parsed);
+  return typeof checked === 'string' ? foreign(checked) : { ok: true, format: 'json', features: checked };
 }
 
 /**
@@ -118,9 +127,13 @@ function decodeGeneral(text: string): DecodeResult {
 
 /**
  * Decodes JSON text the way Python's `json.loads` would, and accepts it only if it is one flat
- * object of numbers. `NaN`, `Infinity` and `-Infinity` decode to the matching doubles, `-0.0`
- * to `-0`, `5e-324` to the smallest subnormal. The result is a plain object whose keys are own
- * data properties (a `"__proto__"` key never touches any prototype).
+ * object of numbers and `null`s. `NaN`, `Infinity` and `-Infinity` decode to the matching
+ * doubles, `null` to `NaN`, `-0.0` to `-0`, `5e-324` to the smallest subnormal, an out-of-range
+ * number such as `1e400` to `Infinity` (as `float` does). The result is a plain object whose keys
+ * are own data properties (a `"__proto__"` key never touches any prototype).
+ *
+ * Any other text `json.loads` reads (strings, booleans, nesting, a list, a bare value) is
+ * rejected as `foreign`; text it cannot read is rejected as `corrupt`.
  *
  * The usual value (the same names as the value decoded before, as Python writes them) takes the
  * template path of `python-json-template.ts`; any other text costs one colon scan and one
@@ -136,14 +149,15 @@ export function decodePythonJsonText(text: string): DecodeResult {
 }
 
 /**
- * Decodes a JSON value held in bytes. The bytes must be valid UTF-8 (Python's `json.loads`
- * rejects anything else too); invalid sequences are reported instead of being replaced.
+ * Decodes a JSON value held in bytes. Bytes that are not UTF-8 are rejected as `foreign`: they
+ * are no JSON text, but some other writer's format (Python's `FeatureCache.get` fails on them
+ * while decoding the reply, and leaves them in Redis).
  *
  * Python writes pure ASCII (`ensure_ascii=True`), and for ASCII bytes Latin-1 decoding gives the
  * same text as UTF-8 decoding at about half the cost, so that case skips the UTF-8 decoder.
  */
 export function decodePythonJsonBytes(bytes: Buffer): DecodeResult {
   if (isAscii(bytes)) return decodePythonJsonText(bytes.toString('latin1'));
-  if (!isUtf8(bytes)) return corrupt('json', 'not valid UTF-8');
+  if (!isUtf8(bytes)) return foreign('not valid UTF-8');
   return decodePythonJsonText(bytes.toString('utf8'));
 }

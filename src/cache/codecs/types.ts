@@ -1,12 +1,14 @@
 /**
  * Shared types of the feature value codecs: the feature vector, the codec names, the decode
- * result and the codec interface FeatureCache takes.
+ * result (a vector, or a rejection saying what a cache does with the value) and the codec
+ * interface FeatureCache takes.
  */
 
 /**
  * One feature vector: feature name to value. Values may be any double, including `NaN`,
  * `Infinity`, `-Infinity`, `-0` and subnormals; every codec round-trips them exactly
- * (`Object.is` per value).
+ * (`Object.is` per value). A JSON `null` (what `json.dumps` writes for Python's `None`, e.g. a
+ * pandas missing value) reads as `NaN`.
  */
 export type Features = Record<string, number>;
 
@@ -20,9 +22,24 @@ export type CodecName = 'json' | 'f64';
 export const CODEC_NAMES: readonly CodecName[] = Object.freeze(['json', 'f64']);
 
 /**
+ * Why a stored value is not read as a vector, and so what a cache does with it:
+ *
+ * - `corrupt`: bytes Python's `json.loads` rejects (valid UTF-8 that is not JSON), or an f64
+ *   value whose header or layout is damaged. Nobody can read it; a cache deletes it, as Python's
+ *   `FeatureCache.get` deletes what `json.loads` cannot decode.
+ * - `foreign`: another writer's value that is not a vector of numbers: valid JSON (as
+ *   `json.loads` reads it) that is not a flat object of numbers and `null`s (strings, booleans,
+ *   nesting, a list, a bare value), or bytes that are not UTF-8 at all (Python's own reader
+ *   fails on those without deleting them). A cache leaves it in Redis.
+ * - `unsupported`: an f64 value of a newer version than this SDK reads (a rolling upgrade). A
+ *   cache leaves it in Redis.
+ */
+export type RejectionKind = 'corrupt' | 'foreign' | 'unsupported';
+
+/**
  * What decoding a stored value gives. A value that is not a valid feature vector is reported as
- * `ok: false` with a human-readable `reason`, never thrown, so a cache read can count it as a
- * corrupt entry and treat it as a miss.
+ * `ok: false` with its `kind` and a human-readable `reason`, never thrown, so a cache read can
+ * count it and treat it as a miss.
  */
 export type DecodeResult =
   | {
@@ -32,13 +49,26 @@ export type DecodeResult =
       /** The decoded vector: a plain object, one own data property per feature. */
       readonly features: Features;
     }
-  | {
-      readonly ok: false;
-      /** The format the value looked like (`json` unless it carried the f64 magic). */
-      readonly format: CodecName;
-      /** Why the value is not a valid feature vector. */
-      readonly reason: string;
-    };
+  | Rejection;
+
+/**
+ * A value that is not read as a vector: the failed {@link DecodeResult}. A class so that the
+ * cache's reads tell it from a vector with one `instanceof`.
+ */
+export class Rejection {
+  readonly ok = false as const;
+
+  /**
+   * @param format - the format the value looked like (`json` unless it started with a NUL byte).
+   * @param kind - what a cache does with it (see {@link RejectionKind}).
+   * @param reason - why the value is not a valid feature vector.
+   */
+  constructor(
+    readonly format: CodecName,
+    readonly kind: RejectionKind,
+    readonly reason: string,
+  ) {}
+}
 
 /**
  * A feature value codec: how new vectors are written. `encode` validates first and throws a
@@ -55,7 +85,12 @@ export interface FeatureCodec<Encoded extends string | Buffer = string | Buffer>
   encode(features: Features): Encoded;
 }
 
-/** Builds a corrupt-value result. */
-export function corrupt(format: CodecName, reason: string): DecodeResult {
-  return { ok: false, format, reason };
+/** A corrupt value: unreadable by anyone, so a cache deletes it. */
+export function corrupt(format: CodecName, reason: string): Rejection {
+  return new Rejection(format, 'corrupt', reason);
+}
+
+/** A JSON value of another writer that is not a vector of numbers: a cache leaves it in place. */
+export function foreign(reason: string): Rejection {
+  return new Rejection('json', 'foreign', reason);
 }

@@ -11,6 +11,7 @@ import {
   inspectStored,
   isF64Value,
   jsonCodec,
+  Rejection,
 } from '../../../src/cache/codecs/index.js';
 import type { CodecName, Features, NameSet } from '../../../src/cache/codecs/index.js';
 import { ConfigError, ValidationError } from '../../../src/internal/errors.js';
@@ -98,12 +99,31 @@ describe('inspectStored, the decoding step of cache reads', () => {
     expectSameFeatures(buildF64(f64, set), decoded(decodeFeatures(f64)));
   });
 
-  it('gives the same reason as decodeFeatures for a corrupt value of either format', () => {
-    const corrupt = [Buffer.from('{"a": "x"}'), Buffer.from('[1.0]'), Buffer.from([0xff]), encodeFeatures('f64', { a: 1 }).subarray(0, 20)];
-    for (const bytes of corrupt) {
+  it('gives the same rejection (format, kind, reason) as decodeFeatures for a value of either format it does not read', () => {
+    const newer = encodeFeatures('f64', { a: 1 });
+    newer[4] = 2;
+    const rejected: Array<[Buffer, string]> = [
+      [Buffer.from('{"a": "x"}'), 'foreign'],
+      [Buffer.from('[1.0]'), 'foreign'],
+      [Buffer.from([0xff]), 'foreign'],
+      [Buffer.from('{"a": 1.0,}'), 'corrupt'],
+      [Buffer.from('{"a": nan}'), 'corrupt'],
+      [encodeFeatures('f64', { a: 1 }).subarray(0, 20), 'corrupt'],
+      [newer, 'unsupported'],
+    ];
+    for (const [bytes, kind] of rejected) {
       const result = decodeFeatures(bytes);
-      expect(result.ok).toBe(false);
-      expect(inspectStored(bytes)).toBe(result.ok ? undefined : result.reason);
+      expect(result).toMatchObject({ ok: false, kind });
+      const inspected = inspectStored(bytes);
+      expect(inspected).toBeInstanceOf(Rejection);
+      expect({ ...(inspected as Rejection) }).toEqual({ ...(result as Rejection) });
+    }
+  });
+
+  it('reads a null as NaN from bytes, on the first read and once learned', () => {
+    const bytes = fixtureBytes('with-null.python-json.txt');
+    for (let i = 0; i < 3; i++) {
+      expectSameFeatures(inspectStored(bytes) as Features, { ret_1d: 0.0123, vol_20d: NaN, ma_5: 151.2, rsv_60: NaN });
     }
   });
 

@@ -27,10 +27,9 @@ function atOffset(bytes: Buffer, offset: number): Buffer {
   return pool.subarray(offset, offset + bytes.length);
 }
 
-function expectCorrupt(bytes: Buffer, reason: string | RegExp): void {
+function expectCorrupt(bytes: Buffer, reason: string | RegExp, kind = 'corrupt'): void {
   const result = decodeFeatures(bytes);
-  expect(result.ok).toBe(false);
-  expect(result.format).toBe('f64');
+  expect(result).toMatchObject({ ok: false, format: 'f64', kind });
   if (!result.ok) expect(result.reason).toMatch(reason);
 }
 
@@ -153,10 +152,8 @@ describe('f64 codec: rejects truncated or garbled values', () => {
     expectCorrupt(Buffer.concat([good, Buffer.from([0])]), /length/);
   });
 
-  it('rejects a wrong magic, version, flags, reserved or padding byte', () => {
-    expect(decodeF64(patched(1, 0x47))).toMatchObject({ ok: false, reason: 'missing the f64 magic' });
-    expectCorrupt(patched(4, 2), 'unsupported f64 version 2');
-    expectCorrupt(patched(4, 0), 'unsupported f64 version 0');
+  it('rejects version 0, flags, reserved or padding bytes as corrupt (the magic is intact: a damaged f64 value)', () => {
+    expectCorrupt(patched(4, 0), 'invalid f64 version 0');
     expectCorrupt(patched(5, 1), /flags/);
     expectCorrupt(patched(7, 1), /reserved/);
     expectCorrupt(patched(F64_HEADER_BYTES + 7, 1), 'non-zero padding');
@@ -170,6 +167,33 @@ describe('f64 codec: rejects truncated or garbled values', () => {
     expectCorrupt(moreNames, 'names block holds 4 names, header says 3');
     const invalidUtf8 = patched(F64_HEADER_BYTES, 0xff);
     expectCorrupt(invalidUtf8, /UTF-8/);
+  });
+
+  it('a newer version after an intact magic is unsupported, whatever follows (a newer layout)', () => {
+    expectCorrupt(patched(4, 2), 'f64 version 2 is newer than this SDK reads (1)', 'unsupported');
+    expectCorrupt(patched(4, 0xff), 'f64 version 255 is newer than this SDK reads (1)', 'unsupported');
+    // A newer layout may be shorter or longer than version 1's, and set what version 1 reserves.
+    expectCorrupt(Buffer.from([0, 0x46, 0x36, 0x34, 2]), /newer/, 'unsupported');
+    expectCorrupt(Buffer.concat([patched(4, 3), Buffer.from([1, 2, 3])]), /newer/, 'unsupported');
+    const flagged = patched(4, 2);
+    flagged[5] = 0xff;
+    expectCorrupt(flagged, /newer/, 'unsupported');
+    // Only the magic and the version byte say "newer": a value cut before the version is corrupt.
+    expectCorrupt(Buffer.from([0, 0x46, 0x36, 0x34]), /truncated/);
+  });
+
+  it('bytes starting with NUL but without the magic: corrupt when UTF-8 text, foreign when binary', () => {
+    // No magic, no way to know it is an f64 value: judged like any bytes. UTF-8 text is text that
+    // json.loads rejects; anything else may be another writer's binary format (Cap'n Proto and
+    // BSON values can start with NUL), left in place.
+    expectCorrupt(Buffer.from('\u0000{"a": 1.0}'), 'missing the f64 magic');
+    expectCorrupt(Buffer.from([0, 0x46, 0x36]), /truncated/);
+    expectCorrupt(Buffer.from([0, 0, 0, 12, 0xff, 0xfe, 0x80]), 'missing the f64 magic', 'foreign');
+    // A wrong magic byte in front of binary doubles (NaN is f8 7f): foreign as well.
+    expect(decodeF64(patched(1, 0x47))).toMatchObject({ ok: false, kind: 'foreign', reason: 'missing the f64 magic' });
+    const textual = Buffer.from(encodeF64({ a: 0 })); // every byte ASCII
+    textual[1] = 0x47;
+    expect(decodeF64(textual)).toMatchObject({ ok: false, kind: 'corrupt', reason: 'missing the f64 magic' });
   });
 
   it('rejects a repeated name', () => {

@@ -4,26 +4,30 @@ import { decodePythonJsonText } from '../../../src/cache/codecs/python-json.js';
 import { decoded, expectSameFeatures, jsonName } from '../../harness/cache/codecs.js';
 
 /**
- * What the decoder must do for a text with no NaN/Infinity token: accept exactly the objects whose
- * values are all numbers, with JSON.parse's keys, order and values.
+ * What the decoder must do for a text with no NaN/Infinity token (JSON.parse's grammar is then
+ * json.loads'): accept exactly the objects whose values are all numbers or null (null as NaN),
+ * with JSON.parse's keys, order and values; reject any other JSON as foreign and the rest as
+ * corrupt.
  */
-function reference(text: string): Record<string, number> | undefined {
+function reference(text: string): Record<string, number> | 'foreign' | 'corrupt' {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    return 'corrupt';
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'foreign';
   const record = parsed as Record<string, unknown>;
-  return Object.values(record).every((v) => typeof v === 'number') ? (record as Record<string, number>) : undefined;
+  if (!Object.values(record).every((v) => typeof v === 'number' || v === null)) return 'foreign';
+  for (const key of Object.keys(record)) if (record[key] === null) record[key] = NaN;
+  return record as Record<string, number>;
 }
 
 function expectLikeReference(text: string): void {
   const result = decodePythonJsonText(text);
   const expected = reference(text);
-  if (expected === undefined) {
-    expect(result.ok).toBe(false);
+  if (typeof expected === 'string') {
+    expect(result).toMatchObject({ ok: false, kind: expected });
   } else {
     expectSameFeatures(decoded(result), expected);
   }
@@ -43,20 +47,27 @@ describe('json codec: fast path (colon scan + JSON.parse) agrees with the exact 
   });
 
   it.each([
-    ['a string value', '{"a": 1.0, "b": "2"}', 'feature "b" is a string, not a number'],
-    ['a string value after a key with a colon', '{"a:": 1.0, "b": "x"}', 'feature "b" is a string, not a number'],
-    ['a nested object', '{"a": {"b": 1.0}}', /^feature "a" is an? object, not a number$/],
-    ['an array value', '{"a": [1.0]}', 'feature "a" is an array, not a number'],
-    ['null', '{"a":\n\t null}', 'feature "a" is null, not a number'],
-    ['a boolean', '{"a":true}', 'feature "a" is a boolean, not a number'],
-    ['a lone minus', '{"a": -}', /^not valid JSON/],
-    ['a top-level array', '[1.0, 2.0]', 'not a JSON object'],
-    ['a top-level number', '-5', 'not a JSON object'],
-    ['a truncated object', '{"a": 1.0', /^not valid JSON/],
-  ])('rejects %s with the reason the exact path gives', (_label, text, reason) => {
+    ['a string value', '{"a": 1.0, "b": "2"}', 'foreign', 'feature "b" is a string, not a number'],
+    ['a string value after a key with a colon', '{"a:": 1.0, "b": "x"}', 'foreign', 'feature "b" is a string, not a number'],
+    ['a nested object', '{"a": {"b": 1.0}}', 'foreign', /^feature "a" is an? object, not a number$/],
+    ['an array value', '{"a": [1.0]}', 'foreign', 'feature "a" is an array, not a number'],
+    ['a boolean', '{"a":true}', 'foreign', 'feature "a" is a boolean, not a number'],
+    ['a null and a string', '{"a":\n\t null, "b": "x"}', 'foreign', 'feature "b" is a string, not a number'],
+    ['a lone minus', '{"a": -}', 'corrupt', /^not valid JSON/],
+    ['a top-level array', '[1.0, 2.0]', 'foreign', 'a JSON array, not an object'],
+    ['a top-level number', '-5', 'foreign', 'a JSON number, not an object'],
+    ['a top-level string', '"x"', 'foreign', 'a JSON string, not an object'],
+    ['a truncated object', '{"a": 1.0', 'corrupt', /^not valid JSON/],
+  ])('rejects %s with the kind and reason the exact path gives', (_label, text, kind, reason) => {
     const result = decodePythonJsonText(text);
-    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ ok: false, kind });
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it('reads null as NaN whatever the spacing, and a string or list holding null is still foreign', () => {
+    expectSameFeatures(decoded(decodePythonJsonText('{"a":\n\t null,"b":1}')), { a: NaN, b: 1 });
+    expect(decodePythonJsonText('{"a": "null"}')).toMatchObject({ ok: false, kind: 'foreign' });
+    expect(decodePythonJsonText('{"a": [null]}')).toMatchObject({ ok: false, kind: 'foreign' });
   });
 
   it('accepts any JSON whitespace between the colon and a number', () => {

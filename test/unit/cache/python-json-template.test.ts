@@ -48,6 +48,29 @@ describe('JSON decoder: template path', () => {
     expectSameFeatures(viaTemplate(expected, text) as Features, expected);
   });
 
+  it('reads null as NaN, in any member, exactly like the exact scanner', () => {
+    const names = { a: 1, b: 2, c: 3 };
+    for (const text of ['{"a": null, "b": 2.0, "c": 3.0}', '{"a": 1.0, "b": null, "c": NaN}', '{"a": null, "b": null, "c": null}']) {
+      const fast = viaTemplate(names, text);
+      expect(fast, text).toBeDefined();
+      expectSameFeatures(fast as Features, exact(text) as Features);
+      expect(Object.values(fast as Features).filter((v) => Number.isNaN(v)).length).toBe((text.match(/null|NaN/g) ?? []).length);
+    }
+  });
+
+  it('a vector holding null is learned like any other: its names take the template path next time', () => {
+    const text = '{"ret_1d": 0.0123, "vol_20d": null, "ma_5": 151.2, "rsv_60": NaN}';
+    learn({ unrelated: 1 });
+    expectSameFeatures(decoded(decodePythonJsonText(text)), { ret_1d: 0.0123, vol_20d: NaN, ma_5: 151.2, rsv_60: NaN });
+    expectSameFeatures(decoded(decodePythonJsonText(text)), { ret_1d: 0.0123, vol_20d: NaN, ma_5: 151.2, rsv_60: NaN });
+    expectSameFeatures(decodeByTemplate('{"ret_1d": null, "vol_20d": 1.0, "ma_5": null, "rsv_60": 2.0}') as Features, {
+      ret_1d: NaN,
+      vol_20d: 1,
+      ma_5: NaN,
+      rsv_60: 2,
+    });
+  });
+
   it('learns from the general path: a name list seen twice takes the template from then on', () => {
     const a = encodePythonJson({ p: 1.5, q: NaN });
     const b = encodePythonJson({ p: -2.25, q: 3 });
@@ -88,7 +111,8 @@ describe('JSON decoder: template path', () => {
     ['text after the object', '{"a": 1, "b": 2} '],
     ['a second object', '{"a": 1, "b": 2}{}'],
     ['a string value', '{"a": "1", "b": 2}'],
-    ['null', '{"a": null, "b": 2}'],
+    ['nul', '{"a": nul, "b": 2}'],
+    ['-null', '{"a": -null, "b": 2}'],
     ['true', '{"a": true, "b": 2}'],
     ['an array', '{"a": [1], "b": 2}'],
     ['an object', '{"a": {}, "b": 2}'],
@@ -122,7 +146,7 @@ describe('JSON decoder: template path', () => {
   });
 
   it('property: a corrupted text is either refused or read exactly as json.loads reads it', () => {
-    const alphabet = fc.constantFrom(...'0123456789-+.eE ,:"{}[]NaIfinity\\tnul'.split(''));
+    const alphabet = fc.constantFrom(...'0123456789-+.eE ,:"{}[]NaIfinity\\tnul'.split(''), 'null', 'NaN');
     fc.assert(
       fc.property(
         fc.dictionary(fc.stringMatching(/^[A-Za-z]{1,6}$/), anyDouble, { minKeys: 1, maxKeys: 12 }),

@@ -118,50 +118,123 @@ describe('json codec: round trips', () => {
   }, 60_000);
 });
 
-describe('json codec: rejects what is not a flat object of numbers', () => {
-  it.each([
-    ['empty text', ''],
-    ['bad JSON', '{"a": 1'],
-    ['bad JSON with a token', '{"a": NaN'],
-    ['an array', '[1.0, 2.0]'],
-    ['an array with a token', '[NaN]'],
-    ['a bare number', '1.0'],
-    ['a bare token', 'NaN'],
-    ['null', 'null'],
-    ['a nested object', '{"a": {"b": 1.0}}'],
-    ['a nested object with a token', '{"a": NaN, "b": {"c": 1.0}}'],
-    ['a string value', '{"a": "1.0"}'],
-    ['a string value with a token', '{"a": "NaN"}'],
-    ['a null value', '{"a": null}'],
-    ['a null value with a token', '{"a": Infinity, "b": null}'],
-    ['a boolean value', '{"a": true}'],
-    ['an array value', '{"a": [1.0]}'],
-    ['a token Python does not write', '{"a": -NaN}'],
-    ['+Infinity', '{"a": +Infinity}'],
-    ['lowercase nan', '{"a": nan}'],
-    ['a truncated token', '{"a": Infinit}'],
-    ['text after the object', '{"a": NaN} x'],
-    ['a trailing comma', '{"a": NaN,}'],
-    ['a leading zero', '{"a": 01, "b": NaN}'],
-    ['a bare decimal point', '{"a": 1., "b": NaN}'],
-    ['a raw control character in a key', '{"a\u0001": NaN}'],
-    ['an invalid escape in a key', '{"a\\x": NaN}'],
-    ['an unterminated key', '{"a\\'],
-    ['a single-quoted key', "{'a': NaN}"],
-    ['a byte order mark', '\ufeff{"a": 1.0}'],
-  ])('%s', (_label, text) => {
-    const result = decodeFeatures(text);
-    expect(result.ok).toBe(false);
-    expect(result.format).toBe('json');
+describe('json codec: null reads as NaN (what json.dumps writes for None)', () => {
+  it('decodes the with-null fixture: null and NaN are both NaN, the rest exact', () => {
+    const features = decoded(decodeFeatures(fixtureBytes('with-null.python-json.txt')));
+    expect(Object.keys(features)).toEqual(['ret_1d', 'vol_20d', 'ma_5', 'rsv_60']);
+    expectSameFeatures(features, { ret_1d: 0.0123, vol_20d: NaN, ma_5: 151.2, rsv_60: NaN });
   });
 
-  it('rejects bytes that are not UTF-8', () => {
+  it.each([
+    ['a null among numbers', '{"a": null, "b": 1.5}', { a: NaN, b: 1.5 }],
+    ['only null', '{"a": null}', { a: NaN }],
+    ['null with tokens', '{"a": Infinity, "b": null, "c": -Infinity}', { a: Infinity, b: NaN, c: -Infinity }],
+    ['null with other spacing', '{"a":null,"b":\n\t null }', { a: NaN, b: NaN }],
+    ['a key named null', '{"null": null, ": null": 2.0}', { null: NaN, ': null': 2 }],
+    ['an out-of-range number (as float() reads it)', '{"a": 1e400, "b": -1e400, "c": null}', { a: Infinity, b: -Infinity, c: NaN }],
+  ])('%s', (_label, text, expected) => {
+    expectSameFeatures(decoded(decodeFeatures(text)), expected);
+    expectSameFeatures(decoded(decodeFeatures(Buffer.from(text))), expected);
+  });
+});
+
+describe('json codec: valid JSON that is not a vector is foreign (a cache leaves it)', () => {
+  // Each text is one CPython 3.11 json.loads reads (checked with python3 when written).
+  it.each([
+    ['an array', '[1.0, 2.0]'],
+    ['an array with a token', '[NaN]'],
+    ['an empty array', '[]'],
+    ['a bare number', '1.0'],
+    ['a bare out-of-range number', '1e400'],
+    ['a bare token', 'NaN'],
+    ['a bare -Infinity', '-Infinity'],
+    ['null', 'null'],
+    ['a bare string', '"abc"'],
+    ['a bare boolean', 'true'],
+    ['a nested object', '{"a": {"b": 1.0}}'],
+    ['a nested object with a token', '{"a": NaN, "b": {"c": 1.0}}'],
+    ['a nested object with null', '{"a": null, "b": {"c": null}}'],
+    ['a string value', '{"a": "1.0"}'],
+    ['a string value with a token', '{"a": "NaN"}'],
+    ['a string value with null', '{"a": null, "b": "x"}'],
+    ['a boolean value', '{"a": true}'],
+    ['a false value with a token', '{"a": false, "b": Infinity}'],
+    ['an array value', '{"a": [1.0]}'],
+    ['an array value holding null', '{"a": [null]}'],
+    ['deep nesting', `${'['.repeat(5000)}NaN${']'.repeat(5000)}`],
+    ['duplicate keys, the last a string', '{"a": 1.0, "a": "x"}'],
+    ['an escaped lone surrogate', '{"\\ud800": "x"}'],
+    ['whitespace around everything', ' \r\n{\t"a" : [ NaN , null ] } \n'],
+  ])('%s', (_label, text) => {
+    for (const input of [text, Buffer.from(text)]) {
+      expect(decodeFeatures(input)).toMatchObject({ ok: false, format: 'json', kind: 'foreign' });
+    }
+  });
+
+  it('bytes that are not UTF-8 are another writer\'s format: foreign, not corrupt', () => {
     const result = decodeFeatures(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]));
-    expect(result).toMatchObject({ ok: false, format: 'json', reason: 'not valid UTF-8' });
+    expect(result).toMatchObject({ ok: false, format: 'json', kind: 'foreign', reason: 'not valid UTF-8' });
+    expect(decodeFeatures(Buffer.from([0x80, 0x04, 0x95]))).toMatchObject({ kind: 'foreign' });
   });
 
   it('names the feature that is not a number', () => {
-    expect(decodeFeatures('{"a": 1.0, "bad": "x"}')).toMatchObject({ ok: false, reason: expect.stringContaining('"bad"') });
+    expect(decodeFeatures('{"a": 1.0, "bad": "x"}')).toMatchObject({ ok: false, kind: 'foreign', reason: expect.stringContaining('"bad"') });
+  });
+});
+
+describe('json codec: text json.loads rejects is corrupt (a cache deletes it)', () => {
+  // Each text is one CPython 3.11 json.loads rejects with JSONDecodeError (checked with python3).
+  it.each([
+    ['empty text', ''],
+    ['only whitespace', ' \n'],
+    ['bad JSON', '{"a": 1'],
+    ['bad JSON with a token', '{"a": NaN'],
+    ['bad JSON with null', '{"a": null'],
+    ['a token Python does not write', '{"a": -NaN}'],
+    ['+Infinity', '{"a": +Infinity}'],
+    ['lowercase nan', '{"a": nan}'],
+    ['inf', '{"a": inf}'],
+    ['Python\'s None', '{"a": None}'],
+    ['Python\'s True', '{"a": True}'],
+    ['NULL', '{"a": NULL}'],
+    ['-null', '{"a": -null}'],
+    ['a longer word', '{"a": nulll}'],
+    ['a truncated token', '{"a": Infinit}'],
+    ['text after the object', '{"a": NaN} x'],
+    ['a second object', '{"a": 1.0} {"b": 2.0}'],
+    ['a trailing comma', '{"a": NaN,}'],
+    ['a trailing comma in an array', '[null,]'],
+    ['a trailing comma, no token', '{"a": 1.0,}'],
+    ['a leading zero', '{"a": 01, "b": NaN}'],
+    ['a bare decimal point', '{"a": 1., "b": NaN}'],
+    ['no integer part', '{"a": .5}'],
+    ['a plus sign', '{"a": +1}'],
+    ['hex', '{"a": 0x10}'],
+    ['a non-ASCII digit', '{"a": \u0661}'],
+    ['a raw control character in a key', '{"a\u0001": NaN}'],
+    ['a raw tab in a string value', '{"a": "x\ty", "b": null}'],
+    ['an invalid escape in a key', '{"a\\x": NaN}'],
+    ['a short \\u escape', '{"a": "\\u12", "b": null}'],
+    ['an unterminated key', '{"a\\'],
+    ['an unterminated string value with a token', '{"a": NaN, "b": "x'],
+    ['a single-quoted key', "{'a': NaN}"],
+    ['an unquoted key', '{a: null}'],
+    ['a missing colon', '{"a" null}'],
+    ['a byte order mark', '\ufeff{"a": 1.0}'],
+    ['a byte order mark with null', '\ufeff{"a": null}'],
+    ['a no-break space', '{"a": 1.0\u00a0}'],
+    ['a form feed after the object', '{"a": null}\f'],
+    ['a NUL after the object', '{"a": 1.0}\u0000'],
+    ['unbalanced brackets', '[[NaN]'],
+    ['a mismatched bracket', '{"a": [1.0}'],
+  ])('%s', (_label, text) => {
+    for (const input of [text, Buffer.from(text)]) {
+      expect(decodeFeatures(input)).toMatchObject({ ok: false, format: 'json', kind: 'corrupt' });
+    }
+  });
+
+  it('a UTF-8 byte order mark in bytes is corrupt too (Python reads the value as text, BOM included)', () => {
+    expect(decodeFeatures(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a": 1.0}')]))).toMatchObject({ kind: 'corrupt' });
   });
 });
 
