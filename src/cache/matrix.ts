@@ -31,8 +31,9 @@ export interface MatrixOptions {
 /**
  * Cached vectors of many symbols as one `Float64Array`, row-major: symbol `i`'s value of column
  * `j` is `values[i * names.length + j]`. A row is `found` when its symbol had a valid cached
- * vector holding every column (extra features are left out); any other row (a miss, a corrupt
- * value, a failed read, a vector lacking a column) is all `NaN` and not found.
+ * vector holding every column (extra features are left out); any other row (a miss, a corrupt,
+ * foreign or unsupported value, a failed read, a vector lacking a column) is all `NaN` and not
+ * found.
  *
  * @example
  * ```ts

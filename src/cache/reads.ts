@@ -2,7 +2,7 @@
 import type { RedisClient } from '../client/redis-client.js';
 import { errorMessage } from '../internal/error-text.js';
 import type { Logger } from '../internal/logger.js';
-import { buildF64, F64Reader, inspectStored, isF64Value, type Features, type NameSet } from './codecs/index.js';
+import { buildF64, F64Reader, inspectStored, isF64Value, Rejection, type Features, type NameSet } from './codecs/index.js';
 import type { CacheContext } from './context.js';
 import type { FeatureKeys } from './keys.js';
 import type { FillTicket, LocalTier } from './local-tier.js';
@@ -10,11 +10,15 @@ import { checkMatrixOptions, MatrixBuilder, type FeatureMatrix, type MatrixOptio
 import type { CacheCounters } from './stats.js';
 
 /**
- * Reads fail open: a Redis error is a miss (counted, logged); a stored value that is not a
- * valid vector is counted, logged, deleted and read as a miss. Every value read, by any of the
- * three methods, goes through {@link #decode}; `get` and `getMany` then build the vector (and,
- * with a local tier, freeze it and offer it to the tier), `getMatrix` copies it into its row.
- * Nothing is allocated per key beyond the vector itself.
+ * Reads fail open: a Redis error is a miss (counted, logged). A stored value that is not a valid
+ * vector is a miss, counted by its kind: a `corrupt` one (bytes Python's `json.loads` rejects, a
+ * damaged f64 value) is logged and deleted; a `foreign` one (another writer's valid JSON that is
+ * not a vector of numbers) or an `unsupported` one (a newer f64 version) is left in Redis, where
+ * its writer can still read it, and logged at `warn` the first time this cache meets one of its
+ * kind, at `debug` afterwards. Every value read, by any of the three methods, goes through
+ * {@link #decode}; `get` and `getMany` then build the vector (and, with a local tier, freeze it
+ * and offer it to the tier), `getMatrix` copies it into its row. Nothing is allocated per key
+ * beyond the vector itself.
  */
 export class FeatureReads {
   readonly #client: RedisClient;
@@ -22,6 +26,8 @@ export class FeatureReads {
   readonly #counters: CacheCounters;
   readonly #log: Logger;
   readonly #local: LocalTier | undefined;
+  /** The kinds of value left in place that were already logged at `warn`. */
+  readonly #warned = new Set<'foreign' | 'unsupported'>();
 
   constructor(context: CacheContext) {
     this.#client = context.client;
@@ -138,9 +144,9 @@ export class FeatureReads {
   }
 
   /**
-   * The one decoding step of every read: a miss, a corrupt value (counted, logged, deleted) or a
-   * hit, counted. A hit gives the f64 value's names (the value checked, not yet built) or the
-   * JSON value's vector; `isF64Value(raw)` tells which.
+   * The one decoding step of every read: a miss, a value not read (counted by its kind; deleted
+   * only when corrupt) or a hit, counted. A hit gives the f64 value's names (the value checked,
+   * not yet built) or the JSON value's vector; `isF64Value(raw)` tells which.
    */
   #decode(key: string, raw: Buffer | null): NameSet | Features | null {
     if (raw === null) {
@@ -148,7 +154,7 @@ export class FeatureReads {
       return null;
     }
     const decoded = inspectStored(raw);
-    if (typeof decoded === 'string') return this.#corrupt(key, decoded);
+    if (decoded instanceof Rejection) return this.#rejected(key, decoded);
     this.#counters.hits++;
     return decoded;
   }
@@ -167,12 +173,27 @@ export class FeatureReads {
     return features;
   }
 
-  /** A stored value that is not a valid vector: counted, logged and deleted; reads as a miss. */
-  #corrupt(key: string, reason: string): null {
-    this.#counters.corrupt++;
-    this.#counters.misses++;
-    this.#log.warn({ key, reason }, 'corrupt feature entry deleted');
-    this.#client.del([key]).catch(() => undefined);
+  /**
+   * A stored value that is not read as a vector: a miss, counted by its kind. Only a corrupt one
+   * is deleted; a foreign or unsupported one stays for the writer that can read it.
+   */
+  #rejected(key: string, rejection: Rejection): null {
+    const counters = this.#counters;
+    counters.misses++;
+    const { kind, reason } = rejection;
+    if (kind === 'corrupt') {
+      counters.corrupt++;
+      this.#log.warn({ key, reason }, 'corrupt feature entry deleted');
+      this.#client.del([key]).catch(() => undefined);
+      return null;
+    }
+    counters[kind]++;
+    const msg = kind === 'foreign' ? 'foreign feature entry left in place (not a vector of numbers)' : 'unsupported feature entry left in place (newer f64 version)';
+    if (this.#warned.has(kind)) this.#log.debug({ key, reason }, msg);
+    else {
+      this.#warned.add(kind);
+      this.#log.warn({ key, reason, next: 'further ones are logged at debug' }, msg);
+    }
     return null;
   }
 

@@ -4,14 +4,25 @@
 export interface CacheStats {
   /** Reads that found a valid vector (local tier included). */
   hits: number;
-  /** Reads that found nothing usable: absent, corrupt, or Redis failed. */
+  /** Reads that found nothing usable: absent, corrupt, foreign, unsupported, or Redis failed. */
   misses: number;
   /** Redis errors on reads and writes (each read error is also a miss). */
   errors: number;
   /** Vectors written. */
   sets: number;
-  /** Stored values that were not valid vectors; each was deleted and counted as a miss. */
+  /**
+   * Stored values nobody can read (bytes Python's `json.loads` rejects, damaged f64 values); each
+   * was deleted and counted as a miss.
+   */
   corrupt: number;
+  /**
+   * Stored values another writer put there that are not vectors of numbers (valid JSON holding
+   * strings, booleans, nesting or a list, a bare value, or bytes that are not UTF-8); each was
+   * left in Redis and counted as a miss.
+   */
+  foreign: number;
+  /** f64 values of a newer version than this SDK reads; each was left in Redis and counted as a miss. */
+  unsupported: number;
   /** Hits served by the local tier without a round trip. */
   localHits: number;
   /** Writes refused because the encoded value exceeded `maxValueBytes`. */
@@ -27,6 +38,8 @@ export class CacheCounters {
   errors = 0;
   sets = 0;
   corrupt = 0;
+  foreign = 0;
+  unsupported = 0;
   localHits = 0;
   oversized = 0;
 
@@ -38,6 +51,8 @@ export class CacheCounters {
       errors: this.errors,
       sets: this.sets,
       corrupt: this.corrupt,
+      foreign: this.foreign,
+      unsupported: this.unsupported,
       localHits: this.localHits,
       oversized: this.oversized,
       hitRate: reads === 0 ? 0 : this.hits / reads,
@@ -45,7 +60,7 @@ export class CacheCounters {
   }
 
   reset(): void {
-    this.hits = this.misses = this.errors = this.sets = this.corrupt = this.localHits = this.oversized = 0;
+    this.hits = this.misses = this.errors = this.sets = this.corrupt = this.foreign = this.unsupported = this.localHits = this.oversized = 0;
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ConfigError, FeatureCache, RedisClient } from '../../../src/index.js';
+import { ConfigError, encodeFeatures, FeatureCache, RedisClient } from '../../../src/index.js';
 import { keygen, useRedisServer } from '../../harness/index.js';
 import { callDelta, commandCalls, expectSameFeatures, vector } from '../../harness/cache/helpers.js';
 
@@ -175,15 +175,22 @@ describe('FeatureCache round trips and commands, on a dedicated server', () => {
     expectSameFeatures(await cache.get('B', '2025-01-16'), vector(1));
   });
 
-  it('stats count hits, misses and sets; resetStats zeroes them; hitRate is hits over reads', async () => {
+  it('stats count hits, misses, sets, foreign and unsupported values; resetStats zeroes them; hitRate is hits over reads', async () => {
     const cache = new FeatureCache(client, { prefix: keygen('fc').prefix });
-    expect(cache.stats()).toEqual({ hits: 0, misses: 0, errors: 0, sets: 0, corrupt: 0, localHits: 0, oversized: 0, hitRate: 0 });
+    const zero = { hits: 0, misses: 0, errors: 0, sets: 0, corrupt: 0, foreign: 0, unsupported: 0, localHits: 0, oversized: 0, hitRate: 0 };
+    expect(cache.stats()).toEqual(zero);
     await cache.set('A', DATE, vector(1));
     await cache.get('A', DATE);
     await cache.getMany(['A', 'B', 'C', 'A'], DATE);
-    expect(cache.stats()).toEqual({ hits: 3, misses: 2, errors: 0, sets: 1, corrupt: 0, localHits: 0, oversized: 0, hitRate: 3 / 5 });
+    expect(cache.stats()).toEqual({ ...zero, hits: 3, misses: 2, sets: 1, hitRate: 3 / 5 });
+    const newer = encodeFeatures('f64', { a: 1 });
+    newer[4] = 2;
+    await client.set(cache.key('S', DATE), '{"a": "x"}');
+    await client.set(cache.key('V', DATE), newer);
+    expect([...(await cache.getMany(['S', 'V'], DATE)).values()]).toEqual([null, null]);
+    expect(cache.stats()).toEqual({ ...zero, hits: 3, misses: 4, sets: 1, foreign: 1, unsupported: 1, hitRate: 3 / 7 });
     cache.resetStats();
-    expect(cache.stats()).toEqual({ hits: 0, misses: 0, errors: 0, sets: 0, corrupt: 0, localHits: 0, oversized: 0, hitRate: 0 });
+    expect(cache.stats()).toEqual(zero);
   });
 
   it('serverStats reports the INFO figures as numbers', async () => {
