@@ -59,6 +59,9 @@ export { decodeFeatures, encodeFeatures } from './cache/codecs/index.js';
 export type { CodecName, DecodeResult, Features } from './cache/codecs/index.js';
 
 export { RedisKeys } from './keys/redis-keys.js';
+export { PRICE_CACHE_DEFAULTS, PriceCache } from './prices/price-cache.js';
+export type { PriceCacheOptions, PriceCacheStats, PriceReadOptions, PriceWriteOptions } from './prices/price-cache.js';
+export type { CachedPrice, PriceDataWire, PriceInit } from './prices/price-data.js';
 
 export { CHANNELS } from './events/channels.js';
 export type { AnyEvent, Channel, EventOf } from './events/channels.js';
