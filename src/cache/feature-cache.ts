@@ -10,8 +10,8 @@ import { TrackedLocalTier } from './local-tier.js';
 import type { FeatureMatrix, MatrixOptions } from './matrix.js';
 import { resolveCacheOptions, type FeatureCacheOptions } from './options.js';
 import { FeatureReads } from './reads.js';
-import { readServerStats } from './server-stats.js';
-import { CacheCounters, type CacheStats, type ServerStats } from './stats.js';
+import { readPythonStats, readServerStats } from './server-stats.js';
+import { CacheCounters, type CacheStats, type PythonCacheStats, type ServerStats } from './stats.js';
 import { warmCache, type WarmOptions, type WarmReport } from './warm.js';
 import { FeatureWrites, type FeatureEntries, type WriteOptions } from './writes.js';
 
@@ -222,9 +222,14 @@ export class FeatureCache {
     this.#context.counters.reset();
   }
 
-  /** Server figures from INFO (the Python `get_stats` fields), or `null` when Redis failed. */
+  /** Server figures from INFO, with Python's `get_stats()` dict as `python`; `null` when Redis failed. */
   serverStats(): Promise<ServerStats | null> {
     return readServerStats(this.#context);
+  }
+
+  /** Exactly Python's `FeatureCache.get_stats()`: its dict under its names, or `{}` when Redis failed. */
+  getStats(): Promise<PythonCacheStats | Record<string, never>> {
+    return readPythonStats(this.#context);
   }
 
   /** Stops the local tier's invalidation connection. The shared client stays open. */

@@ -1,4 +1,4 @@
-/** The figures a `FeatureCache` reports: its own counters (hits, misses, errors...) and the server's, from INFO. */
+/** The figures a `FeatureCache` reports: its own counters (hits, misses, errors, foreign...) and the server's, from INFO. */
 
 /** Counters of one {@link FeatureCache}, since construction or the last `resetStats()`. */
 export interface CacheStats {
@@ -64,10 +64,31 @@ export class CacheCounters {
   }
 }
 
-/** Server-side figures, as the Python `FeatureCache.get_stats()` reports them (from INFO). */
+/**
+ * The dict Python's `FeatureCache.get_stats()` returns, under its names: what a dashboard or a
+ * script written for the Python services reads, unchanged.
+ */
+export interface PythonCacheStats {
+  /** INFO `keyspace_hits`; `0` when INFO lacks it. */
+  keyspace_hits: number;
+  /** INFO `keyspace_misses`; `0` when INFO lacks it. */
+  keyspace_misses: number;
+  /** INFO `used_memory_human`, the text Redis gives (`"1.05M"`); `"unknown"` when INFO lacks it. */
+  used_memory: string;
+  /** INFO `connected_clients`; `0` when INFO lacks it. */
+  connected_clients: number;
+}
+
+/** Server-side figures from INFO: the numbers, and the Python `FeatureCache.get_stats()` dict. */
 export interface ServerStats {
+  /** INFO `keyspace_hits`. */
   keyspaceHits: number;
+  /** INFO `keyspace_misses`. */
   keyspaceMisses: number;
+  /** INFO `used_memory`, in bytes (Python reports the `used_memory_human` text instead: see `python`). */
   usedMemory: number;
+  /** INFO `connected_clients`. */
   connectedClients: number;
+  /** The same INFO read as Python's `get_stats()` reports it, under its names. */
+  python: PythonCacheStats;
 }

@@ -199,13 +199,34 @@ describe('FeatureCache round trips and commands, on a dedicated server', () => {
     const stats = await cache.serverStats();
     expect(stats).not.toBeNull();
     const s = stats as NonNullable<typeof stats>;
-    for (const v of Object.values(s)) expect(Number.isFinite(v)).toBe(true);
+    const { python, ...numbers } = s;
+    for (const v of Object.values(numbers)) expect(Number.isFinite(v)).toBe(true);
     expect(s.keyspaceMisses).toBeGreaterThanOrEqual(1);
     expect(s.usedMemory).toBeGreaterThan(0);
     expect(s.connectedClients).toBeGreaterThanOrEqual(1);
     const info = (await redis.server.command('INFO', 'stats')) as string;
     const misses = Number(/keyspace_misses:(\d+)/.exec(info)?.[1]);
     expect(s.keyspaceMisses).toBeLessThanOrEqual(misses);
-    expect(Object.keys(s).sort()).toEqual(['connectedClients', 'keyspaceHits', 'keyspaceMisses', 'usedMemory']);
+    expect(Object.keys(s).sort()).toEqual(['connectedClients', 'keyspaceHits', 'keyspaceMisses', 'python', 'usedMemory']);
+    // The Python get_stats() dict: the same INFO, under its names, used_memory as Redis's human text.
+    expect(Object.keys(python)).toEqual(['keyspace_hits', 'keyspace_misses', 'used_memory', 'connected_clients']);
+    expect(python).toMatchObject({ keyspace_hits: s.keyspaceHits, keyspace_misses: s.keyspaceMisses, connected_clients: s.connectedClients });
+    expect(python.used_memory).toMatch(/^\d+(\.\d+)?[BKMGTP]$/);
+    // Memory moves between two INFO calls: the same unit and magnitude is what can be compared.
+    const memory = (await redis.server.command('INFO', 'memory')) as string;
+    const human = /used_memory_human:(\d+(?:\.\d+)?)([BKMGTP])/.exec(memory);
+    expect(human?.[2]).toBe(python.used_memory.slice(-1));
+    expect(Math.abs(Number(human?.[1]) - Number.parseFloat(python.used_memory))).toBeLessThan(Number(human?.[1]) / 2);
+  });
+
+  it('getStats is Python get_stats(): the dict on a live server, {} once INFO fails', async () => {
+    const own = await RedisClient.connect({ url: redis.url });
+    const cache = new FeatureCache(own, { prefix: keygen('fc').prefix });
+    const stats = await cache.getStats();
+    expect(Object.keys(stats)).toEqual(['keyspace_hits', 'keyspace_misses', 'used_memory', 'connected_clients']);
+    expect((stats as { connected_clients: number }).connected_clients).toBeGreaterThanOrEqual(1);
+    await own.close();
+    expect(await cache.getStats()).toEqual({});
+    expect(cache.stats().errors).toBe(1);
   });
 });

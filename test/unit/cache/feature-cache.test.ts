@@ -143,13 +143,18 @@ describe('FeatureCache on the embedded backend', () => {
     expect(await cache.invalidate('A', DATE)).toBe(false);
     expect(await cache.invalidateDate(DATE)).toBe(0);
     expect(await cache.serverStats()).toBeNull();
-    expect(cache.stats()).toMatchObject({ errors: 6, misses: 3, hits: 0, hitRate: 0 });
+    expect(await cache.getStats()).toEqual({});
+    expect(cache.stats()).toMatchObject({ errors: 7, misses: 3, hits: 0, hitRate: 0 });
   });
 
-  it('serverStats returns numbers', async () => {
-    const stats = await new FeatureCache(client).serverStats();
+  it('serverStats returns numbers, and the Python get_stats() dict as python; getStats returns that dict', async () => {
+    const cache = new FeatureCache(client);
+    const stats = await cache.serverStats();
     expect(stats).not.toBeNull();
-    for (const v of Object.values(stats as object)) expect(typeof v).toBe('number');
+    const { python, ...numbers } = stats as NonNullable<typeof stats>;
+    for (const v of Object.values(numbers)) expect(typeof v).toBe('number');
+    expect(Object.keys(python)).toEqual(['keyspace_hits', 'keyspace_misses', 'used_memory', 'connected_clients']);
+    expect(Object.keys(await cache.getStats())).toEqual(Object.keys(python));
   });
 
   it('the local tier on the embedded backend is invalidated by writes through other clients', async () => {
