@@ -5,6 +5,7 @@ import { alpha158Names, expectSameFeatures, fixtureBytes, getRaw, plainClient, t
 
 const AAPL = fixtureBytes('AAPL-2025-01-17.python-json.txt');
 const SEED = fixtureBytes('seed-example.python-json.txt');
+const WITH_NULL = fixtureBytes('with-null.python-json.txt');
 const DATE = '2025-01-17';
 
 function fixtureFeatures(bytes: Buffer): Features {
@@ -42,6 +43,21 @@ describe('FeatureCache wire compatibility with the Python services', () => {
     expect(f.KUP2).toBe(5e-324);
     expect(f.KMID).toBe(1.0342340057801);
     expectSameFeatures(f, fixtureFeatures(AAPL));
+  });
+
+  it('reads the vector Python wrote from a dict holding None: null as NaN, by every read, and never deletes it', async () => {
+    const cache = new FeatureCache(client, { prefix: keygen('wire').prefix });
+    const key = cache.key('NUL', DATE);
+    await python.set(key, WITH_NULL);
+    const expected = { ret_1d: 0.0123, vol_20d: NaN, ma_5: 151.2, rsv_60: NaN };
+    // Three reads each: the first ones learn the names, the later ones take the template path.
+    for (let i = 0; i < 3; i++) {
+      expectSameFeatures(await cache.get('NUL', DATE), expected);
+      expectSameFeatures((await cache.getMany(['NUL'], DATE)).get('NUL'), expected);
+      expect([...((await cache.getMatrix(['NUL'], DATE)).row('NUL') ?? [])]).toEqual([0.0123, NaN, 151.2, NaN]);
+    }
+    expect(cache.stats()).toMatchObject({ hits: 9, misses: 0, corrupt: 0, foreign: 0 });
+    expect((await getRaw(python, key))?.equals(WITH_NULL)).toBe(true);
   });
 
   it('reads through getMany and both codecs alike', async () => {
