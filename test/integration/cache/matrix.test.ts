@@ -121,25 +121,29 @@ describe('FeatureCache.getMatrix on a dedicated server', () => {
     expect(logger.warn.mock.calls[0]?.[0]).toMatchObject({ symbols: ['B'], count: 1 });
   });
 
-  it('counts, logs and deletes corrupt values of either format; their rows are NaN', async () => {
+  it('corrupt values of either format are counted and deleted, foreign and newer-version ones counted and left; all their rows are NaN', async () => {
     const prefix = keygen('mx').prefix;
     const cache = new FeatureCache(client, { prefix, codec: 'f64', logger: silentLogger() });
     await cache.set('OK', DATE, SPECIAL);
     const good = encodeFeatures('f64', SPECIAL);
-    const badVersion = Buffer.from(good);
-    badVersion[4] = 9;
-    await writer.set(`${prefix}:F:${DATE}`, badVersion);
+    const newer = Buffer.from(good);
+    newer[4] = 9;
+    const damaged = Buffer.from(good);
+    damaged[6] = 1;
+    await writer.set(`${prefix}:F:${DATE}`, newer);
+    await writer.set(`${prefix}:D:${DATE}`, damaged);
     await writer.set(`${prefix}:J:${DATE}`, '{"x": "not a number"}');
+    await writer.set(`${prefix}:B:${DATE}`, '{"x": 1.0,');
     await writer.set(`${prefix}:T:${DATE}`, good.subarray(0, good.length - 1));
-    const m = await cache.getMatrix(['F', 'OK', 'J', 'T'], DATE);
+    const m = await cache.getMatrix(['F', 'OK', 'D', 'J', 'B', 'T'], DATE);
     expect(m.names).toEqual(Object.keys(SPECIAL));
-    expect(m.found).toEqual([false, true, false, false]);
+    expect(m.found).toEqual([false, true, false, false, false, false]);
     expect(tags(m.row('OK') as Float64Array)).toEqual(expectedRow(SPECIAL, Object.keys(SPECIAL)));
-    expect(cache.stats()).toMatchObject({ hits: 1, misses: 3, corrupt: 3 });
-    await waitFor(async () => (await writer.exists([`${prefix}:F:${DATE}`, `${prefix}:J:${DATE}`, `${prefix}:T:${DATE}`])) === 0, {
-      description: 'corrupt values deleted',
-    });
-    expect(await writer.exists(`${prefix}:OK:${DATE}`)).toBe(1);
+    expect(tags(m.values.subarray(0, m.columns))).toEqual(Object.keys(SPECIAL).map(() => 'NaN'));
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 5, corrupt: 3, foreign: 1, unsupported: 1 });
+    const deleted = ['D', 'B', 'T'].map((s) => `${prefix}:${s}:${DATE}`);
+    await waitFor(async () => (await writer.exists(deleted)) === 0, { description: 'corrupt values deleted' });
+    expect(await writer.exists(['OK', 'F', 'J'].map((s) => `${prefix}:${s}:${DATE}`))).toBe(3);
   });
 
   it('with nothing found: no columns unless asked for, every row NaN', async () => {
