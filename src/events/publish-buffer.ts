@@ -1,9 +1,12 @@
 /**
  * The publisher's outage buffer: a bounded FIFO of events that could not be published, oldest
- * dropped first when full, optionally mirrored to a file so it survives a process restart.
+ * dropped first when full, optionally mirrored to a file so it survives a process restart, and
+ * its options read from the upstream `REDIS_FALLBACK_*` environment variables.
  * File writes are coalesced: a burst of changes in one tick produces one write, and changes made
  * while a write runs produce exactly one more.
  */
+import { envInteger } from '../client/env.js';
+import type { RedisEnv } from '../client/env.js';
 import { integerOption, renamedOption } from '../internal/config.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ConfigError } from '../internal/errors.js';
@@ -24,6 +27,53 @@ export interface PublishBufferOptions {
    * @default undefined (memory only)
    */
   persistPath?: string;
+  /**
+   * Longest wait, in milliseconds, between replay attempts while events stay buffered and the
+   * client stays ready (a timed-out PUBLISH on a slow server): retries back off from 100 ms up
+   * to this. A replay also starts at once on every client `ready`. From 1 to 2147483647.
+   * @default 5000 (upstream `REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS`: 5)
+   */
+  replayIntervalMs?: number;
+}
+
+/** The default of {@link PublishBufferOptions.replayIntervalMs}. Internal. */
+export const DEFAULT_REPLAY_INTERVAL_MS = 5000;
+
+/** Longest delay a Node.js timer takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The environment variables {@link publishBufferFromEnv} reads, as the Python signal service names them. */
+export const PUBLISH_BUFFER_ENV = Object.freeze({
+  maxQueuedEvents: 'REDIS_FALLBACK_BUFFER_MAX_SIZE',
+  persistPath: 'REDIS_FALLBACK_BUFFER_PATH',
+  replayIntervalSeconds: 'REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS',
+});
+
+/**
+ * Buffer options from the variables the Python services read (signal service `Settings`):
+ * `REDIS_FALLBACK_BUFFER_MAX_SIZE` (most events kept, an integer >= 1; upstream default 1000),
+ * `REDIS_FALLBACK_BUFFER_PATH` (the file mirroring the buffer; unset means memory only) and
+ * `REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS` (whole seconds from 1 to 2147483; upstream default 5).
+ * Unset or empty variables are left out, so the defaults apply. `undefined` when none is set.
+ *
+ * The file is this SDK's format (JSON lines), not the JSON list Python's `FallbackBuffer`
+ * writes: give a TypeScript and a Python service different paths.
+ *
+ * @example
+ * ```ts
+ * const publisher = new EventPublisher(client, { buffer: publishBufferFromEnv() ?? true });
+ * ```
+ * @throws {ConfigError} naming the variable (`context.variable`) whose value is not valid.
+ */
+export function publishBufferFromEnv(env: RedisEnv = process.env): PublishBufferOptions | undefined {
+  const options: PublishBufferOptions = {};
+  const maxQueuedEvents = envInteger(env, PUBLISH_BUFFER_ENV.maxQueuedEvents, 1);
+  if (maxQueuedEvents !== undefined) options.maxQueuedEvents = maxQueuedEvents;
+  const path = env[PUBLISH_BUFFER_ENV.persistPath]?.trim();
+  if (path) options.persistPath = path;
+  const seconds = envInteger(env, PUBLISH_BUFFER_ENV.replayIntervalSeconds, 1, Math.floor(MAX_TIMER_MS / 1000));
+  if (seconds !== undefined) options.replayIntervalMs = seconds * 1000;
+  return Object.keys(options).length === 0 ? undefined : options;
 }
 
 const defaults = Object.freeze({ maxQueuedEvents: 1000 });
@@ -45,6 +95,8 @@ export const PUBLISH_BUFFER_DEFAULTS = Object.freeze(
 /** Internal: the buffer behind `EventPublisher`'s `buffer` option. */
 export class PublishBuffer {
   readonly #maxQueuedEvents: number;
+  /** See {@link PublishBufferOptions.replayIntervalMs}. */
+  readonly replayIntervalMs: number;
   readonly #file: string | undefined;
   readonly #log: Logger;
   #items: BufferedEntry[] = [];
@@ -57,11 +109,13 @@ export class PublishBuffer {
    * Loads `persistPath` if given.
    *
    * @throws {ConfigError} when `maxQueuedEvents` (or its alias `maxSize`) is not a positive
-   * integer, naming the one given, or when `persistPath` is empty.
+   * integer, naming the one given, when `replayIntervalMs` is not an integer from 1 to
+   * 2147483647, or when `persistPath` is empty.
    */
   constructor(options: PublishBufferOptions, logger: Logger) {
     const [maxQueuedEvents, name] = renamedOption(options.maxQueuedEvents, 'buffer.maxQueuedEvents', options.maxSize, 'buffer.maxSize');
     this.#maxQueuedEvents = integerOption(maxQueuedEvents, PUBLISH_BUFFER_DEFAULTS.maxQueuedEvents, name);
+    this.replayIntervalMs = integerOption(options.replayIntervalMs, DEFAULT_REPLAY_INTERVAL_MS, 'buffer.replayIntervalMs', { max: MAX_TIMER_MS });
     if (options.persistPath !== undefined && (typeof options.persistPath !== 'string' || options.persistPath === '')) {
       throw new ConfigError('buffer.persistPath must be a non-empty path');
     }

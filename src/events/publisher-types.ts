@@ -1,4 +1,4 @@
-/** Public types of `EventPublisher`: the client slice it needs, its options and its counters. */
+/** Public types of `EventPublisher` (the client slice it needs, its options, its counters) and its channel log levels. */
 import type { Logger } from '../internal/logger.js';
 import type { AnyEvent } from './channels.js';
 import type { PublishBufferOptions } from './publish-buffer.js';
@@ -38,6 +38,25 @@ export interface EventPublisherOptions {
    * `EventStream.append` yourself and handle its rejection. @default undefined
    */
   stream?: EventStreamSink;
+}
+
+/** Options of `EventPublisher.fromEnv`: the publisher's options, whose buffer the environment completes. */
+export type EventPublisherEnvOptions = Omit<EventPublisherOptions, 'buffer'> & {
+  /** Buffer options under the environment's (a variable that is set wins). @default {} */
+  buffer?: PublishBufferOptions;
+};
+
+/**
+ * Channel prefixes whose publishes are logged at `debug` rather than `info`, as upstream
+ * `EventPublisher.HIGH_FREQUENCY_CHANNEL_PREFIXES`: price updates (`price.updated.AAPL`) and
+ * order-book levels (`level2.AAPL`).
+ */
+export const HIGH_FREQUENCY_CHANNEL_PREFIXES: readonly string[] = Object.freeze(['price.updated.', 'level2.']);
+
+/** Whether `channel` starts with one of {@link HIGH_FREQUENCY_CHANNEL_PREFIXES}. */
+export function isHighFrequencyChannel(channel: string): boolean {
+  for (const prefix of HIGH_FREQUENCY_CHANNEL_PREFIXES) if (channel.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Counters of an {@link EventPublisher} since it was created. */

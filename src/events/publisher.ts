@@ -1,11 +1,13 @@
 /**
  * `EventPublisher`: validated, typed publishing of platform events with the Python publisher's
- * contract (receiver count, or `null` when Redis failed), an optional outage buffer replayed in
- * order when the client is ready again, and an optional durable stream fed by the same call.
+ * contract (receiver count, or `null` when Redis failed; each publish logged as upstream does),
+ * an optional outage buffer replayed in order when the client is ready again (configurable from
+ * the environment), and an optional durable stream fed by the same call.
  */
 import { errorMessage } from '../internal/error-text.js';
 import { RedisClosedError } from '../internal/errors.js';
-import { componentLogger } from '../internal/logger.js';
+import type { RedisEnv } from '../client/env.js';
+import { componentLogger, silentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
 import { CHANNELS } from './channels.js';
 import type { AnyEvent, Channel, EventOf, InitOf } from './channels.js';
@@ -13,20 +15,23 @@ import { assertEventForChannel, eventForChannel } from './event-input.js';
 import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
 import { InFlight } from './in-flight.js';
-import { PublishBuffer } from './publish-buffer.js';
+import { DEFAULT_REPLAY_INTERVAL_MS, PublishBuffer, publishBufferFromEnv } from './publish-buffer.js';
 import { RetryTimer } from '../internal/backoff.js';
 import { isRetryablePublishError } from '../internal/retryable.js';
-import type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
+import { isHighFrequencyChannel } from './publisher-types.js';
+import type { EventPublisherEnvOptions, EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 import type { SignalEvent } from './signal-event.js';
 
-export type { EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
+export { HIGH_FREQUENCY_CHANNEL_PREFIXES } from './publisher-types.js';
+export type { EventPublisherEnvOptions, EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 
 /**
  * Delays of the retry a publisher schedules when events stay buffered while the client is ready
  * (a timeout on a slow server: no `ready` event will come to replay them). Doubles from
- * `baseDelayMs` after each failed replay, up to `maxDelayMs`. Internal.
+ * `baseDelayMs` after each failed replay, up to `maxDelayMs` (the buffer's `replayIntervalMs`,
+ * when given). Internal.
  */
-export const PUBLISH_RETRY = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5000 });
+export const PUBLISH_RETRY = Object.freeze({ baseDelayMs: 100, maxDelayMs: DEFAULT_REPLAY_INTERVAL_MS });
 
 /**
  * Publishes typed events. Every event is checked before anything is sent: it must be an
@@ -43,6 +48,11 @@ export const PUBLISH_RETRY = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5000 
  *
  * The persisted buffer (`buffer.persistPath`) is read synchronously by the constructor.
  *
+ * Logging follows upstream `EventPublisher.publish`: each published event is logged as
+ * `Published <event_type> to '<channel>' (<n> subscribers)`, at `info` on the business channels
+ * and at `debug` on the high-frequency ones ({@link HIGH_FREQUENCY_CHANNEL_PREFIXES}). Replayed
+ * events are summed up in one `info` line per replay. Nothing is formatted without a logger.
+ *
  * @example
  * const publisher = new EventPublisher(client, { buffer: { persistPath: './events.buffer' } });
  * const receivers = await publisher.publishSignalEvent({
@@ -56,7 +66,9 @@ export class EventPublisher {
   readonly #stream: EventStreamSink | undefined;
   readonly #onReady = (): void => void this.flush();
   /** Replays a buffer left behind while the client stays ready (no `ready` event will come). */
-  readonly #retry = new RetryTimer(this.#onReady, PUBLISH_RETRY.baseDelayMs, PUBLISH_RETRY.maxDelayMs);
+  readonly #retry: RetryTimer;
+  /** Whether a logger was given: without one, publishes skip formatting their log line. */
+  readonly #logsPublishes: boolean;
   /** Counts a live publish that Redis acknowledged; one function for every call, not a closure each. */
   readonly #onPublished = (receivers: number): number => {
     this.#published += 1;
@@ -83,13 +95,32 @@ export class EventPublisher {
   constructor(client: PublisherClient, options: EventPublisherOptions = {}) {
     this.#client = client;
     this.#log = componentLogger(options.logger, 'event-publisher');
+    this.#logsPublishes = this.#log !== silentLogger;
     this.#stream = options.stream;
     const buffer = options.buffer === true ? {} : options.buffer === false ? undefined : options.buffer;
     this.#buffer = buffer === undefined ? undefined : new PublishBuffer(buffer, this.#log);
+    const interval = this.#buffer?.replayIntervalMs ?? PUBLISH_RETRY.maxDelayMs;
+    this.#retry = new RetryTimer(this.#onReady, Math.min(PUBLISH_RETRY.baseDelayMs, interval), interval);
     if (this.#buffer) {
       client.on('ready', this.#onReady);
       if (this.#buffer.size > 0 && client.isReady) void this.flush();
     }
+  }
+
+  /**
+   * A publisher with an outage buffer, configured by the upstream variables
+   * `REDIS_FALLBACK_BUFFER_MAX_SIZE`, `REDIS_FALLBACK_BUFFER_PATH` and
+   * `REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS` (see `publishBufferFromEnv`) over `options.buffer`
+   * and the defaults: it always buffers, as the Python signal service does.
+   *
+   * @example
+   * ```ts
+   * const publisher = EventPublisher.fromEnv(client); // process.env
+   * ```
+   * @throws {ConfigError} naming the variable (or option) with a bad value.
+   */
+  static fromEnv(client: PublisherClient, env: RedisEnv = process.env, options: EventPublisherEnvOptions = {}): EventPublisher {
+    return new EventPublisher(client, { ...options, buffer: { ...options.buffer, ...publishBufferFromEnv(env) } });
   }
 
   /**
@@ -138,12 +169,14 @@ export class EventPublisher {
   #send(channel: Channel, event: AnyEvent): Promise<number | null> {
     const wire = event.toWire();
     const sent =
-      this.#buffer && (this.#buffer.size > 0 || this.#replaying) ? Promise.resolve(this.#enqueue(channel, wire)) : this.#publishLive(channel, wire);
+      this.#buffer && (this.#buffer.size > 0 || this.#replaying)
+        ? Promise.resolve(this.#enqueue(channel, wire))
+        : this.#publishLive(channel, wire, event.eventType);
     if (!this.#stream) return sent;
     return Promise.all([sent, this.#appendToStream(this.#stream, event)]).then(firstOfPair);
   }
 
-  #publishLive(channel: Channel, wire: string): Promise<number | null> {
+  #publishLive(channel: Channel, wire: string, eventType: string): Promise<number | null> {
     let reply: Promise<number>;
     try {
       reply = this.#client.publish(channel, wire);
@@ -151,7 +184,13 @@ export class EventPublisher {
       return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
     this.#inFlight.begin();
-    return reply.then(this.#onPublished, (err: unknown) => {
+    const onPublished = this.#logsPublishes
+      ? (receivers: number): number => {
+          this.#logPublished(channel, eventType, receivers);
+          return this.#onPublished(receivers);
+        }
+      : this.#onPublished;
+    return reply.then(onPublished, (err: unknown) => {
       // Buffer first: close() persists once the last send settled.
       const result = this.#publishFailed(err, channel, wire);
       this.#inFlight.end();
@@ -236,6 +275,12 @@ export class EventPublisher {
     if (buffer.size > 0) this.#retryLater();
     if (count > 0) this.#log.info({ replayed: count, remaining: buffer.size }, 'replayed buffered events');
     return count;
+  }
+
+  /** Upstream's line for each publish: `debug` on high-frequency channels, `info` elsewhere. */
+  #logPublished(channel: Channel, eventType: string, subscribers: number): void {
+    const log = isHighFrequencyChannel(channel) ? this.#log.debug : this.#log.info;
+    log.call(this.#log, { channel, eventType, subscribers }, `Published ${eventType} to '${channel}' (${subscribers} subscribers)`);
   }
 
   #noteFailure(err: unknown, channel: Channel): void {
