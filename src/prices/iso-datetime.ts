@@ -27,12 +27,13 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (any year, month 1-12). */
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`; no Date made). */
 function epochDay(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
-  date.setUTCFullYear(year, month - 1, day);
-  return Math.round(date.getTime() / 86_400_000);
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
 /** Where the date ends (CPython's `_find_isoformat_datetime_separator`). */
@@ -159,6 +160,32 @@ function parseTime(text: string, start: number): number | undefined {
   return Math.floor(micros / 1000);
 }
 
+/** What Python's `isoformat()` writes (`2025-01-17T14:30:15.123456+00:00`), read without the general parser. */
+const COMMON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?$/;
+
+/** {@link parsePythonIsoDatetime} of a text matching {@link COMMON}: the same checks and arithmetic. */
+function parseCommon(text: string): number | undefined {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const last = text.length - 1;
+  const zone = text[last] === 'Z' ? last : text[text.length - 6] === '+' || text[text.length - 6] === '-' ? text.length - 6 : text.length;
+  const width = zone - 20;
+  const micros = width > 0 ? digits(text, 20, width) * 10 ** (6 - width) : 0;
+  let offsetMicros = 0;
+  if (zone === text.length - 6) {
+    const offsetSeconds = digits(text, zone + 1, 2) * 3600 + digits(text, zone + 4, 2) * 60;
+    if (offsetSeconds >= 86_400) return undefined;
+    offsetMicros = text[zone] === '-' ? -offsetSeconds * 1_000_000 : offsetSeconds * 1_000_000;
+  }
+  const clockMicros = ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros - offsetMicros;
+  return epochDay(year, month, day) * 86_400_000 + Math.floor(clockMicros / 1000);
+}
+
 /**
  * The instant `text` names as Python 3.11's `datetime.fromisoformat` reads it, in epoch
  * milliseconds (microseconds truncated), or `undefined` where Python raises `ValueError`.
@@ -170,6 +197,7 @@ function parseTime(text: string, start: number): number | undefined {
  * any number of fractional digits (`.` or `,`, six kept), and `Z` or an offset `±HH[:MM[:SS[.f]]]`.
  */
 export function parsePythonIsoDatetime(text: string): number | undefined {
+  if (COMMON.test(text)) return parseCommon(text);
   if (text.length < 7) return undefined;
   const separator = separatorAt(text);
   if (separator < 0 || separator > text.length) return undefined;

@@ -86,9 +86,23 @@ function decimalText(value: unknown): string {
   return typeof value === 'number' ? String(value) : (value as string);
 }
 
-/** A stored decimal text that `set` would have written: canonical, unsigned. */
-function conformingDecimal(value: unknown): boolean {
-  return typeof value === 'string' && canonicalDecimal(value) === value;
+/** What a stored decimal is, as flags: readable, >= 0, > 0, and canonical (what `set` writes). */
+const VALID = 1;
+const NON_NEGATIVE = 2;
+const POSITIVE = 4;
+const CANONICAL = 8;
+/** Most stored prices: canonical and > 0 at sight (`150.25`), so one test answers every flag. */
+const PLAIN_POSITIVE = /^[1-9]\d*(?:\.\d+)?$/;
+
+function decimalFlags(value: unknown): number {
+  if (typeof value === 'string' && PLAIN_POSITIVE.test(value)) return VALID | NON_NEGATIVE | POSITIVE | CANONICAL;
+  const reading = readDecimal(value);
+  if (reading === undefined) return 0;
+  let flags = VALID;
+  if (reading.zero || !reading.negative) flags |= NON_NEGATIVE;
+  if (!reading.zero && !reading.negative) flags |= POSITIVE;
+  if (typeof value === 'string' && canonicalDecimal(value) === value) flags |= CANONICAL;
+  return flags;
 }
 
 function isCount(value: unknown): value is number {
@@ -119,9 +133,9 @@ export function readPriceData(raw: string, symbol: string, nowMs: number, maxAge
   if (ageMs < -FUTURE_TOLERANCE_MS) return { kind: 'invalid', reason: `timestamp ${-ageMs} ms in the future` };
   if (maxAgeMs !== undefined && ageMs > maxAgeMs) return { kind: 'stale', reason: `${ageMs} ms old, at most ${maxAgeMs} allowed` };
   if (d.mid === undefined || d.mid === null) return { kind: 'invalid', reason: 'mid missing' };
-  const mid = readDecimal(d.mid);
-  if (mid === undefined || mid.negative || mid.zero) return { kind: 'invalid', reason: 'mid is not a finite decimal > 0' };
-  return build(d, symbol, tsText, timestampMs);
+  const mid = decimalFlags(d.mid);
+  if ((mid & POSITIVE) === 0) return { kind: 'invalid', reason: 'mid is not a finite decimal > 0' };
+  return build(d, symbol, mid, tsText, timestampMs);
 }
 
 const NOT_JSON = Symbol('not JSON');
@@ -169,14 +183,16 @@ function replaceNonFiniteTokens(raw: string): string | undefined {
   return copied === 0 ? undefined : out + raw.slice(copied);
 }
 
-function build(d: Record<string, unknown>, symbol: string, timestamp: string, timestampMs: number): CachedPrice {
+function build(d: Record<string, unknown>, symbol: string, midFlags: number, timestamp: string, timestampMs: number): CachedPrice {
   let nonconforming: string[] | undefined;
   const note = (field: string): void => void (nonconforming ??= []).push(field);
-  if (!conformingDecimal(d.mid)) note('mid');
-  const bid = priceField(d.bid);
-  if (!conformingDecimal(d.bid)) note('bid');
-  const ask = priceField(d.ask);
-  if (!conformingDecimal(d.ask)) note('ask');
+  if ((midFlags & CANONICAL) === 0) note('mid');
+  const bidFlags = decimalFlags(d.bid);
+  const bid = bidFlags & NON_NEGATIVE ? decimalText(d.bid) : null;
+  if ((bidFlags & CANONICAL) === 0) note('bid');
+  const askFlags = decimalFlags(d.ask);
+  const ask = askFlags & NON_NEGATIVE ? decimalText(d.ask) : null;
+  if ((askFlags & CANONICAL) === 0) note('ask');
   const bidSize = d.bid_size === undefined ? 0 : isCount(d.bid_size) ? d.bid_size : null;
   if (bidSize === null) note('bid_size');
   const askSize = d.ask_size === undefined ? 0 : isCount(d.ask_size) ? d.ask_size : null;
@@ -196,12 +212,6 @@ function build(d: Record<string, unknown>, symbol: string, timestamp: string, ti
     exchange,
     nonconforming: nonconforming === undefined ? CONFORMING : Object.freeze(nonconforming),
   };
-}
-
-/** A bid or ask as found: its text when it is a decimal >= 0, else `null`. */
-function priceField(value: unknown): string | null {
-  const reading = readDecimal(value);
-  return reading === undefined || (reading.negative && !reading.zero) ? null : decimalText(value);
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -93,3 +93,22 @@ describe('parsePythonIsoDatetime reads what datetime.fromisoformat (3.11) reads'
     expect(parsePythonIsoDatetime(text)).toBeUndefined();
   });
 });
+
+describe('the isoformat() fast path and the general parser agree', () => {
+  it('on 2000 generated timestamps, read with "T" (fast path) and with " " (general parser)', () => {
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    for (let i = 0; i < 2000; i++) {
+      const date = `${pad(1 + next(9999), 4)}-${pad(1 + next(12), 2)}-${pad(1 + next(31), 2)}`;
+      const time = `${pad(next(25), 2)}:${pad(next(61), 2)}:${pad(next(61), 2)}`;
+      const fraction = ['', `.${pad(next(10), 1)}`, `.${pad(next(1000), 3)}`, `.${pad(next(1_000_000), 6)}`][next(4)];
+      const zone = ['', 'Z', '+00:00', `-${pad(next(25), 2)}:${pad(next(80), 2)}`, `+${pad(next(24), 2)}:${pad(next(60), 2)}`][next(5)];
+      const fast = parsePythonIsoDatetime(`${date}T${time}${fraction}${zone}`);
+      expect(parsePythonIsoDatetime(`${date} ${time}${fraction}${zone}`), `${date}T${time}${fraction}${zone}`).toBe(fast);
+    }
+  });
+});
