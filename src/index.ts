@@ -54,9 +54,9 @@ export { FeatureMatrix } from './cache/matrix.js';
 export type { MatrixOptions } from './cache/matrix.js';
 export { FEATURE_CACHE_DEFAULTS } from './cache/options.js';
 export type { FeatureCacheOptions, LocalTierOptions } from './cache/options.js';
-export type { CacheStats, ServerStats } from './cache/stats.js';
+export type { CacheStats, PythonCacheStats, ServerStats } from './cache/stats.js';
 export { decodeFeatures, encodeFeatures } from './cache/codecs/index.js';
-export type { CodecName, DecodeResult, Features } from './cache/codecs/index.js';
+export type { CodecName, DecodeResult, Features, RejectionKind } from './cache/codecs/index.js';
 
 export { RedisKeys } from './keys/redis-keys.js';
 export { PRICE_CACHE_DEFAULTS, PriceCache } from './prices/price-cache.js';

@@ -30,10 +30,12 @@ export class FeatureCompute {
     this.#writes.ttlOf(options);
     const key = this.#keys.key(symbol, date);
     return this.#flights.run(key, async () => {
-      const cached = await this.#reads.get(symbol, date);
+      const held = new Set<string>();
+      const cached = await this.#reads.get(symbol, date, held);
       if (cached !== null) return cached;
       const features = await compute();
-      await this.#writes.set(symbol, date, features, options);
+      // Another writer's value (foreign, or a newer f64 version) is never written over.
+      if (!held.has(key)) await this.#writes.set(symbol, date, features, options);
       return features;
     });
   }
@@ -41,7 +43,8 @@ export class FeatureCompute {
   /** See `FeatureCache.getManyOrCompute`. */
   async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
     this.#writes.ttlOf(options);
-    const result = await this.#reads.getMany(symbols, date);
+    const held = new Set<string>();
+    const result = await this.#reads.getMany(symbols, date, held);
     const missing: string[] = [];
     // Only symbols nobody is computing yet go to this call's computeMissing; the rest join.
     const owned: string[] = [];
@@ -52,7 +55,7 @@ export class FeatureCompute {
     }
     if (missing.length > 0) {
       let batch: Promise<Map<string, Features>> | undefined;
-      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options));
+      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options, held));
       // Promise.all observes every flight, so one failed batch is one rejection, never unhandled ones.
       const computed = await Promise.all(
         missing.map((symbol) => this.#flights.run(this.#keys.key(symbol, date), async () => (await runBatch()).get(symbol) as Features)),
@@ -62,14 +65,18 @@ export class FeatureCompute {
     return result as Map<string, Features>;
   }
 
-  /** One `computeMissing` call for the symbols this call owns, checked, then cached with one `setMany`. */
-  async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
+  /**
+   * One `computeMissing` call for the symbols this call owns, checked, then cached with one
+   * `setMany`, except over the keys `held` by another writer (foreign or unsupported values).
+   */
+  async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions, held: Set<string>): Promise<Map<string, Features>> {
     const computed = new Map(entriesOf(await computeMissing([...symbols])));
     const absent = symbols.filter((s) => !computed.has(s));
     if (absent.length > 0) {
       throw new ValidationError('computeMissing result', [{ path: '', message: `no features returned for ${absent.join(', ')}` }]);
     }
-    await this.#writes.setMany(date, symbols.map((s) => [s, computed.get(s) as Features] as const), options);
+    const writable = held.size === 0 ? symbols : symbols.filter((s) => !held.has(this.#keys.key(s, date)));
+    if (writable.length > 0) await this.#writes.setMany(date, writable.map((s) => [s, computed.get(s) as Features] as const), options);
     return computed;
   }
 }

@@ -37,8 +37,11 @@ export class FeatureReads {
     this.#local = context.local;
   }
 
-  /** See `FeatureCache.get`. */
-  async get(symbol: string, date: string): Promise<Features | null> {
+  /**
+   * See `FeatureCache.get`. `held`, when given, collects the key if its value is another
+   * writer's (foreign or unsupported), so read-or-compute does not write over it.
+   */
+  async get(symbol: string, date: string, held?: Set<string>): Promise<Features | null> {
     const key = this.#keys.key(symbol, date);
     const local = this.#local?.get(key);
     if (local !== undefined) {
@@ -53,11 +56,11 @@ export class FeatureReads {
     } catch (err) {
       return this.#readFailed(err, 1);
     }
-    return this.#features(key, raw, ticket, undefined);
+    return this.#features(key, raw, ticket, undefined, held);
   }
 
-  /** See `FeatureCache.getMany`. */
-  async getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
+  /** See `FeatureCache.getMany`; `held` as in {@link get}. */
+  async getMany(symbols: readonly string[], date: string, held?: Set<string>): Promise<Map<string, Features | null>> {
     const keys = this.#keys.keys(symbols, date);
     const result = new Map<string, Features | null>();
     const local = this.#local;
@@ -73,17 +76,17 @@ export class FeatureReads {
         return result;
       }
       const reader = new F64Reader();
-      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(keys[i] as string, raws[i] ?? null, undefined, reader));
+      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(keys[i] as string, raws[i] ?? null, undefined, reader, held));
       return result;
     }
     const toFetch: number[] = [];
     for (let i = 0; i < keys.length; i++) {
-      const held = local.get(keys[i] as string);
-      if (held !== undefined) {
+      const inTier = local.get(keys[i] as string);
+      if (inTier !== undefined) {
         this.#counters.hits++;
         this.#counters.localHits++;
       } else toFetch.push(i);
-      result.set(symbols[i] as string, held ?? null);
+      result.set(symbols[i] as string, inTier ?? null);
     }
     if (toFetch.length === 0) return result;
     const ticket = local.ticket();
@@ -97,7 +100,7 @@ export class FeatureReads {
     const reader = new F64Reader();
     for (let j = 0; j < toFetch.length; j++) {
       const i = toFetch[j] as number;
-      result.set(symbols[i] as string, this.#features(keys[i] as string, raws[j] ?? null, ticket, reader));
+      result.set(symbols[i] as string, this.#features(keys[i] as string, raws[j] ?? null, ticket, reader, held));
     }
     return result;
   }
@@ -148,20 +151,20 @@ export class FeatureReads {
    * only when corrupt) or a hit, counted. A hit gives the f64 value's names (the value checked,
    * not yet built) or the JSON value's vector; `isF64Value(raw)` tells which.
    */
-  #decode(key: string, raw: Buffer | null): NameSet | Features | null {
+  #decode(key: string, raw: Buffer | null, held?: Set<string>): NameSet | Features | null {
     if (raw === null) {
       this.#counters.misses++;
       return null;
     }
     const decoded = inspectStored(raw);
-    if (decoded instanceof Rejection) return this.#rejected(key, decoded);
+    if (decoded instanceof Rejection) return this.#rejected(key, decoded, held);
     this.#counters.hits++;
     return decoded;
   }
 
   /** The vector a `get` or `getMany` returns: built, and with a local tier frozen and offered to it. */
-  #features(key: string, raw: Buffer | null, ticket: FillTicket | undefined, reader: F64Reader | undefined): Features | null {
-    const decoded = this.#decode(key, raw);
+  #features(key: string, raw: Buffer | null, ticket: FillTicket | undefined, reader: F64Reader | undefined, held?: Set<string>): Features | null {
+    const decoded = this.#decode(key, raw, held);
     if (decoded === null) return null;
     const features = raw !== null && isF64Value(raw) ? buildF64(raw, decoded as NameSet, reader) : (decoded as Features);
     const local = this.#local;
@@ -177,7 +180,7 @@ export class FeatureReads {
    * A stored value that is not read as a vector: a miss, counted by its kind. Only a corrupt one
    * is deleted; a foreign or unsupported one stays for the writer that can read it.
    */
-  #rejected(key: string, rejection: Rejection): null {
+  #rejected(key: string, rejection: Rejection, held: Set<string> | undefined): null {
     const counters = this.#counters;
     counters.misses++;
     const { kind, reason } = rejection;
@@ -188,6 +191,7 @@ export class FeatureReads {
       return null;
     }
     counters[kind]++;
+    held?.add(key);
     const msg = kind === 'foreign' ? 'foreign feature entry left in place (not a vector of numbers)' : 'unsupported feature entry left in place (newer f64 version)';
     if (this.#warned.has(kind)) this.#log.debug({ key, reason }, msg);
     else {

@@ -144,4 +144,25 @@ describe('FeatureCache shares keys with a Python-shaped writer: reads what it ca
     await expectOnlyCorruptDeleted(cache);
     expect(cache.stats().corrupt).toBe(Object.keys(CORRUPT).length);
   });
+
+  it('read-or-compute never writes over another writer\'s value: it returns the computed vector and leaves the bytes; corrupt and absent keys are filled', async () => {
+    const cache = await seeded();
+    const computed = (symbols: string[]): Record<string, Features> => Object.fromEntries(symbols.map((s) => [s, { computed: 1 }]));
+    const many = await cache.getManyOrCompute(SYMBOLS, DATE, computed);
+    for (const symbol of [...Object.keys(LEFT), ...Object.keys(CORRUPT)]) expect(many.get(symbol)).toEqual({ computed: 1 });
+    // Foreign and unsupported values stay exactly as their writer left them...
+    await expectOnlyLeftUntouched(cache);
+    // ...while the corrupt ones (deleted on read) were filled with the computed vector.
+    for (const symbol of Object.keys(CORRUPT)) expect(await cache.get(symbol, DATE)).toEqual({ computed: 1 });
+    const [leftSymbol] = Object.keys(LEFT) as [string];
+    expect(await cache.getOrCompute(leftSymbol, DATE, () => ({ computed: 2 }))).toEqual({ computed: 2 });
+    await expectOnlyLeftUntouched(cache);
+  });
+
+  async function expectOnlyLeftUntouched(cache: FeatureCache): Promise<void> {
+    for (const [symbol, [stored]] of Object.entries(LEFT)) {
+      const raw = await getRaw(python, cache.key(symbol, DATE));
+      expect(raw?.equals(Buffer.from(stored)), `${symbol} left as written`).toBe(true);
+    }
+  }
 });
