@@ -1,9 +1,10 @@
 /** The `orders.executed` event: an execution run submitted orders for a strategy. */
 import { BaseEvent, defineEventSpec, parseWireForConstructor } from './base.js';
+import { OrderEventLenientSchema } from './lenient-schemas.js';
 import { OrderEventSchema } from './schemas.js';
 import type { OrderEventInit, OrderEventWire } from './schemas.js';
 
-const SPEC = defineEventSpec<OrderEventWire>('OrderEvent', OrderEventSchema);
+const SPEC = defineEventSpec<OrderEventWire>('OrderEvent', OrderEventSchema, OrderEventLenientSchema);
 
 /**
  * Orders were executed for a run. Wire-compatible with the Python `OrderEvent` model. A partial
@@ -49,10 +50,12 @@ export class OrderEvent extends BaseEvent<OrderEventWire> {
   }
 
   /**
-   * Parses a wire message: JSON text, bytes, or an already-parsed object. Unknown fields are
-   * ignored and dropped.
+   * Parses a wire message (JSON text, bytes, or an already-parsed object) as the Python
+   * `OrderEvent` model reads it: any `event_type` (the class decides), lax integers, any aware
+   * timestamp; unknown fields are ignored and dropped. Values outside the SDK's own rules are
+   * kept and listed in `nonconforming`.
    *
-   * @throws {ValidationError} when it is not JSON or not a valid `orders.executed` event.
+   * @throws {ValidationError} when it is not JSON or the Python model refuses it.
    */
   static fromJSON(input: unknown): OrderEvent {
     return new OrderEvent(parseWireForConstructor(SPEC, input));

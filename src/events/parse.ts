@@ -3,16 +3,16 @@
  * channel they arrived on. The class for each comes from the event registry.
  */
 import { ValidationError } from '../internal/errors.js';
-import { parseJsonOrThrow } from '../internal/validation.js';
 import { describeReceived, kindOfChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf } from './channels.js';
+import { decodeWireInput } from './python-json.js';
 import { REGISTRY } from './registry.js';
-
-const textDecoder = new TextDecoder();
 
 /**
  * Parses a wire message (JSON text, bytes, or an already-parsed object) into the event class
- * named by its `event_type`.
+ * named by its `event_type`, as the Python model of that type reads it (see
+ * `BaseEvent.nonconforming`). When the channel is known, {@link parseEventForChannel} is the
+ * better choice: it dispatches by channel, as the Python subscribers do, so any `event_type` reads.
  *
  * @example
  * const event = parseEvent(message);
@@ -22,12 +22,7 @@ const textDecoder = new TextDecoder();
  * (issue path `event_type`), or the event fails its class's schema.
  */
 export function parseEvent(input: unknown): AnyEvent {
-  const data =
-    typeof input === 'string'
-      ? parseJsonOrThrow('event', input)
-      : input instanceof Uint8Array
-        ? parseJsonOrThrow('event', textDecoder.decode(input))
-        : input;
+  const data = decodeWireInput('event', input);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ValidationError('event', [{ path: '', message: 'expected a JSON object' }]);
   }
@@ -43,8 +38,9 @@ export function parseEvent(input: unknown): AnyEvent {
 }
 
 /**
- * Parses a message received on `channel` into that channel's event class. A message whose
- * `event_type` belongs to another channel is rejected (issue path `event_type`).
+ * Parses a message received on `channel` into that channel's event class, as the Python model of
+ * that channel reads it. Its `event_type` may be any string: one other than the channel's is kept
+ * and reported in `nonconforming` (path `event_type`).
  *
  * @example
  * const order = parseEventForChannel(CHANNELS.ORDERS, message); // OrderEvent

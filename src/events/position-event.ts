@@ -1,9 +1,10 @@
 /** The `positions.updated` event: a fill or order changed a position. */
 import { BaseEvent, defineEventSpec, parseWireForConstructor } from './base.js';
+import { PositionEventLenientSchema } from './lenient-schemas.js';
 import { PositionEventSchema } from './schemas.js';
 import type { PositionAction, PositionEventInit, PositionEventWire } from './schemas.js';
 
-const SPEC = defineEventSpec<PositionEventWire>('PositionEvent', PositionEventSchema);
+const SPEC = defineEventSpec<PositionEventWire>('PositionEvent', PositionEventSchema, PositionEventLenientSchema);
 
 /**
  * A position changed. Wire-compatible with the Python `PositionEvent` model. `price` is a decimal
@@ -53,10 +54,12 @@ export class PositionEvent extends BaseEvent<PositionEventWire> {
   }
 
   /**
-   * Parses a wire message: JSON text, bytes, or an already-parsed object. Unknown fields are
-   * ignored and dropped.
+   * Parses a wire message (JSON text, bytes, or an already-parsed object) as the Python
+   * `PositionEvent` model reads it: any `event_type` (the class decides), lax integers, any aware
+   * timestamp; unknown fields are ignored and dropped. Values outside the SDK's own rules are
+   * kept and listed in `nonconforming`.
    *
-   * @throws {ValidationError} when it is not JSON or not a valid `positions.updated` event.
+   * @throws {ValidationError} when it is not JSON or the Python model refuses it.
    */
   static fromJSON(input: unknown): PositionEvent {
     return new PositionEvent(parseWireForConstructor(SPEC, input));

@@ -14,8 +14,9 @@ import { REGISTRY } from '../events/registry.js';
  *
  * - `event`: the event's wire JSON, the same text pub/sub publishes. The only field consumers
  *   and replays read; an entry without it is dead-lettered as invalid.
- * - `event_type`: a copy of the event's `event_type` (its channel), so `redis-cli XRANGE` shows
- *   what an entry is without parsing it.
+ * - `event_type`: the event's type (`event.eventType`: its class's type, which a consumer of the
+ *   stream reads it as), so `redis-cli XRANGE` shows what an entry is without parsing it. A
+ *   received event that carried another `event_type` keeps that text in `event`.
  * - `event_id`: a copy of its `event_id`; absent when the event has none (as from a Python
  *   producer).
  */
@@ -57,10 +58,12 @@ export function encodeEntry(event: AnyEvent): Record<string, string> {
 }
 
 /**
- * The typed event stored in an entry of `channel`'s stream.
+ * The typed event stored in an entry of `channel`'s stream, read as the Python model of that
+ * channel reads it (see `parseEventForChannel`: values outside the SDK's rules are kept and listed
+ * in `nonconforming`).
  *
- * @throws {ValidationError} when the entry has no `event` field (path `event`), or its JSON is not
- * a valid event of `channel`.
+ * @throws {ValidationError} when the entry has no `event` field (path `event`), or the Python
+ * model of `channel` would refuse its JSON.
  */
 export function decodeEntry<C extends Channel>(channel: C, fields: Readonly<Record<string, string>>): EventOf<C> {
   const text = fields[ENTRY_FIELDS.EVENT];

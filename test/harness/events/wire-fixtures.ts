@@ -9,6 +9,6 @@ export function readEventFixture(relativePath: string): string {
 }
 
 /** File names in `events/<folder>/`, sorted. */
-export function listEventFixtures(folder: 'valid' | 'invalid' | 'hostile'): string[] {
+export function listEventFixtures(folder: 'valid' | 'invalid' | 'nonconforming' | 'hostile'): string[] {
   return readdirSync(new URL(`${folder}/`, EVENTS_DIR)).sort();
 }

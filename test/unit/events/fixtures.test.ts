@@ -200,6 +200,54 @@ describe('invalid wire vectors', () => {
   });
 });
 
+/** Every nonconforming vector: where it breaks the SDK's rules (its values are all kept). */
+const NONCONFORMING: Record<string, { cls: EventClass; nonconforming: string[]; reads?: Record<string, unknown> }> = {
+  'orders.executed.foreign-event-type.json': { cls: OrderEvent, nonconforming: ['event_type'] },
+  'orders.executed.run-id-not-uuid.json': { cls: OrderEvent, nonconforming: ['run_id'] },
+  'positions.updated.price-not-decimal.json': { cls: PositionEvent, nonconforming: ['price'] },
+  // Pydantic's lax int reads "2" as 2, and that is what it writes back.
+  'signals.generated.lax-int-free-date.json': { cls: SignalEvent, nonconforming: ['as_of_date'], reads: { num_signals: 2 } },
+};
+
+describe('nonconforming wire vectors: read like Python, write strictly', () => {
+  it('covers every file in events/nonconforming/', () => {
+    expect(Object.keys(NONCONFORMING).sort()).toEqual(listEventFixtures('nonconforming'));
+  });
+
+  for (const [file, { cls, nonconforming, reads }] of Object.entries(NONCONFORMING)) {
+    describe(file, () => {
+      const text = readEventFixture(`nonconforming/${file}`);
+      const sent = JSON.parse(text) as Record<string, unknown>;
+
+      it('parses on the channel its name starts with, keeping every value, and says where it does not conform', () => {
+        expect(file.startsWith(`${cls.channel}.`)).toBe(true);
+        for (const event of [parseEventForChannel(cls.channel, text), cls.fromJSON(text), cls.fromJSON(new TextEncoder().encode(text))]) {
+          expect(event).toBeInstanceOf(cls);
+          expect(event.toJSON()).toEqual({ ...sent, ...reads });
+          expect(event.conforms).toBe(false);
+          expect(event.nonconforming.map((issue) => issue.path)).toEqual(nonconforming);
+          expect(event.eventType).toBe(cls.channel);
+          expect(Object.isFrozen(event.nonconforming)).toBe(true);
+          // Re-serialising emits the values it read.
+          expect(JSON.parse(event.toWire())).toEqual({ ...sent, ...reads });
+          expect(cls.fromJSON(event.toWire()).toWire()).toBe(event.toWire());
+        }
+      });
+
+      it('is refused when built with a constructor, naming the same fields', () => {
+        const init = Object.fromEntries(Object.entries(sent).map(([key, value]) => [key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), value]));
+        const error = catchValidation(() => new (cls as new (init: unknown) => unknown)(init));
+        for (const path of nonconforming) expect(error.issues.map((issue) => issue.path)).toContain(path);
+      });
+    });
+  }
+
+  it('orders.executed.foreign-event-type.json read without a channel goes by its event_type: a (broken) signal', () => {
+    const error = catchValidation(() => parseEvent(readEventFixture('nonconforming/orders.executed.foreign-event-type.json')));
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['symbols', 'num_signals', 'as_of_date']));
+  });
+});
+
 describe('hostile wire vectors', () => {
   it('covers every file in events/hostile/', () => {
     expect(listEventFixtures('hostile')).toEqual(['proto-pollution.json']);

@@ -57,12 +57,19 @@ describe('parseEventForChannel', () => {
     expect(parseEventForChannel(CHANNELS.POSITIONS, position.toWire())).toBeInstanceOf(PositionEvent);
   });
 
-  it('rejects an event whose event_type belongs to another channel', () => {
-    const issues = issuesOf(() => parseEventForChannel(CHANNELS.ORDERS, { ...order.toJSON(), event_type: CHANNELS.SIGNALS }));
-    expect(issues.map((i) => i.path)).toEqual(['event_type']);
-    expect(issuesOf(() => parseEventForChannel(CHANNELS.SIGNALS, order.toWire())).map((i) => i.path)).toContain(
-      'event_type',
-    );
+  it('dispatches by channel: an event_type of another channel is kept and reported, as the Python model takes any string', () => {
+    const foreign = parseEventForChannel(CHANNELS.ORDERS, { ...order.toJSON(), event_type: CHANNELS.SIGNALS });
+    expect(foreign).toBeInstanceOf(OrderEvent);
+    expect(foreign.eventType).toBe(CHANNELS.ORDERS);
+    expect(foreign.toJSON().event_type).toBe(CHANNELS.SIGNALS);
+    expect(foreign.conforms).toBe(false);
+    expect(foreign.nonconforming.map((i) => i.path)).toEqual(['event_type']);
+  });
+
+  it('rejects a message of another kind on a channel: the model of the channel misses its fields', () => {
+    const paths = issuesOf(() => parseEventForChannel(CHANNELS.SIGNALS, order.toWire())).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['symbols', 'num_signals', 'as_of_date']));
+    expect(paths).not.toContain('event_type');
   });
 
   it('rejects an unknown channel', () => {
