@@ -108,7 +108,7 @@ describe('subscriber stream options', () => {
 
 describe('publish buffer options', () => {
   it('bound the buffer with maxQueuedEvents, with maxSize kept as a deprecated alias of the option and of the default', () => {
-    expectTypeOf<PublishBufferOptions>().toEqualTypeOf<{ maxQueuedEvents?: number; maxSize?: number; persistPath?: string }>();
+    expectTypeOf<PublishBufferOptions>().toEqualTypeOf<{ maxQueuedEvents?: number; maxSize?: number; persistPath?: string; replayIntervalMs?: number }>();
     expectTypeOf<(typeof PUBLISH_BUFFER_DEFAULTS)['maxQueuedEvents']>().toEqualTypeOf<1000>();
     expectTypeOf<(typeof PUBLISH_BUFFER_DEFAULTS)['maxSize']>().toEqualTypeOf<1000>();
   });
