@@ -103,6 +103,32 @@ export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec
   return validated as unknown as EventInit<W>;
 }
 
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+
+/**
+ * The wire path of the first string (or string in an array) holding an unpaired UTF-16
+ * surrogate, or `undefined`. Such a string has no UTF-8 form: JSON.stringify writes it as an
+ * escape that Pydantic's parser refuses, so the SDK never writes one. Checked here, once per
+ * constructed event, rather than in the schemas: a parsed message was already checked as text.
+ */
+function unpairedSurrogatePath(wire: Readonly<Record<string, unknown>>): string | undefined {
+  // Plain loops: this runs for every event built, on the publish hot path.
+  for (const key in wire) {
+    const value = wire[key];
+    if (typeof value === 'string') {
+      if (!(value as unknown as WellFormed).isWellFormed()) return key;
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'string' && !(item as unknown as WellFormed).isWellFormed()) return `${key}.${i}`;
+      }
+    }
+  }
+  return undefined;
+}
+
 function freezeWire<W extends WireEventBase>(wire: W): Readonly<W> {
   for (const key in wire) {
     const value = wire[key];
@@ -152,6 +178,10 @@ export abstract class BaseEvent<W extends WireEventBase, C extends string = W['e
       const eventId = ownValue(init, 'eventId');
       const schema = generatesEnvelope(timestamp, eventId) ? spec.generatedEnvelopeSchema : spec.schema;
       wire = parseOrThrow(spec.name, schema, initToWireInput(spec.eventType, spec.fields, init, timestamp, eventId));
+      const unreadable = unpairedSurrogatePath(wire as unknown as Readonly<Record<string, unknown>>);
+      if (unreadable !== undefined) {
+        throw new ValidationError(spec.name, [{ path: unreadable, message: 'holds an unpaired UTF-16 surrogate, which Python cannot read' }]);
+      }
       this.#nonconforming = CONFORMS;
     }
     this.#wire = freezeWire(wire);

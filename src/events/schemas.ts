@@ -39,23 +39,10 @@ export const IsoDateSchema = formattedString(isoDateProblem);
 /** Finite decimal number written as a string (`"150.25"`); a JSON number is refused. */
 export const DecimalStringSchema = formattedString(decimalProblem);
 
-interface WellFormed {
-  isWellFormed(): boolean;
-}
-
-/**
- * Any string Python can read: no unpaired UTF-16 surrogate, which has no UTF-8 form (JSON.stringify
- * would write it as an escape that Pydantic's parser refuses).
- */
-const WireStringSchema = v.pipe(
-  v.string(),
-  v.check((text) => (text as unknown as WellFormed).isWellFormed(), 'holds an unpaired UTF-16 surrogate, which Python cannot read'),
-);
-
 const CountSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const SignedIntSchema = v.pipe(v.number(), v.safeInteger());
 // Not part of the Python models (they ignore it); TypeScript producers send a UUID.
-const EventIdSchema = v.exactOptional(v.pipe(WireStringSchema, v.nonEmpty()));
+const EventIdSchema = v.exactOptional(v.pipe(v.string(), v.nonEmpty()));
 
 /** The position actions the Python services publish. */
 export const POSITION_ACTIONS = ['buy', 'sell', 'fill', 'partial_fill'] as const;
@@ -67,8 +54,8 @@ export type PositionAction = (typeof POSITION_ACTIONS)[number];
 export const SignalEventSchema = v.object({
   event_type: v.literal('signals.generated'),
   timestamp: TimestampSchema,
-  strategy_id: WireStringSchema,
-  symbols: v.pipe(v.array(WireStringSchema), v.minLength(1)),
+  strategy_id: v.string(),
+  symbols: v.pipe(v.array(v.string()), v.minLength(1)),
   num_signals: CountSchema,
   as_of_date: IsoDateSchema,
   event_id: EventIdSchema,
@@ -79,7 +66,7 @@ export const OrderEventSchema = v.object({
   event_type: v.literal('orders.executed'),
   timestamp: TimestampSchema,
   run_id: v.pipe(v.string(), v.uuid()),
-  strategy_id: WireStringSchema,
+  strategy_id: v.string(),
   num_orders: CountSchema,
   num_accepted: CountSchema,
   num_rejected: CountSchema,
@@ -90,12 +77,12 @@ export const OrderEventSchema = v.object({
 export const PositionEventSchema = v.object({
   event_type: v.literal('positions.updated'),
   timestamp: TimestampSchema,
-  symbol: WireStringSchema,
+  symbol: v.string(),
   action: v.picklist(POSITION_ACTIONS),
   qty_change: SignedIntSchema,
   new_qty: SignedIntSchema,
   price: DecimalStringSchema,
-  strategy_id: WireStringSchema,
+  strategy_id: v.string(),
   event_id: EventIdSchema,
 });
 
