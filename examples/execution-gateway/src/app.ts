@@ -30,6 +30,11 @@ export interface ExecutionGatewayDeps {
   logger?: FastifyServerOptions['logger'];
   /** Close `redis` when the app closes. @default true */
   closeRedis?: boolean;
+  /**
+   * Environment of the publisher's outage buffer (`REDIS_FALLBACK_BUFFER_MAX_SIZE`,
+   * `REDIS_FALLBACK_BUFFER_PATH`, `REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS`). @default {} (1,000 events in memory)
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The body of a `POST /api/v1/orders` answer. */
@@ -64,7 +69,8 @@ export function buildExecutionGateway(deps: ExecutionGatewayDeps): FastifyInstan
   const app = Fastify({ logger: deps.logger ?? false });
   const log = app.log as Logger;
   const broker = new PaperBroker(deps.marketData);
-  const publisher = deps.redis ? new EventPublisher(deps.redis, { logger: log, ...(deps.stream ? { stream: deps.stream } : {}) }) : null;
+  // Buffered like the Python services: an event published while Redis is down is replayed, not lost.
+  const publisher = deps.redis ? EventPublisher.fromEnv(deps.redis, deps.env ?? {}, { logger: log, ...(deps.stream ? { stream: deps.stream } : {}) }) : null;
   const days = deps.marketData.tradingDays();
   const lastDay = days[days.length - 1] as string;
 

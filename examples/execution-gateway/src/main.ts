@@ -18,6 +18,6 @@ await runService('execution-gateway', async () => {
   const redis = await connectFromEnv(process.env, consoleLogger('info', { component: 'redis' }));
   // Durable copies of the events for consumer groups (the orchestrator reads them).
   const stream = redis ? new EventStream(redis, { keyPrefix: stringVar(process.env, 'STREAM_PREFIX', 'stream:') }) : undefined;
-  const app = buildExecutionGateway({ marketData, redis, ...(stream ? { stream } : {}), logger: true });
+  const app = buildExecutionGateway({ marketData, redis, ...(stream ? { stream } : {}), env: process.env, logger: true });
   return { app, listen: { port, host } };
 });

@@ -42,6 +42,11 @@ export interface SignalServiceDeps {
   /** Close `redis` when the app closes. @default true */
   closeRedis?: boolean;
   /**
+   * Environment of the publisher's outage buffer (`REDIS_FALLBACK_BUFFER_MAX_SIZE`,
+   * `REDIS_FALLBACK_BUFFER_PATH`, `REDIS_FALLBACK_REPLAY_INTERVAL_SECONDS`). @default {} (1,000 events in memory)
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
    * Start-up hydration: with `enabled: true`, the app warms the cache for every symbol of the
    * market data over its last `days` trading days in the background as soon as it is built,
    * serving meanwhile (`/health` says `degraded` until it completes). @default disabled
@@ -104,7 +109,8 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   const app = Fastify({ logger: deps.logger ?? false });
   const log = app.log as Logger;
   const cache = deps.redis ? new FeatureCache(deps.redis, { ttlSeconds: deps.cacheTtlSeconds ?? 3600, logger: log, ...(deps.cachePrefix ? { prefix: deps.cachePrefix } : {}) }) : null;
-  const publisher = deps.redis ? new EventPublisher(deps.redis, { logger: log }) : null;
+  // Buffered like the Python service: a signal published while Redis is down is replayed, not lost.
+  const publisher = deps.redis ? EventPublisher.fromEnv(deps.redis, deps.env ?? {}, { logger: log }) : null;
   const model = deps.model instanceof ModelError ? null : deps.model;
   const modelError = deps.model instanceof ModelError ? deps.model.message : null;
   if (modelError !== null) log.error({ err: modelError }, 'model not loaded: generation answers 503 until the service restarts with a valid model');

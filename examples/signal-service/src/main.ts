@@ -26,6 +26,7 @@ await runService('signal-service', async () => {
     bottomN: config.bottomN,
     cacheTtlSeconds: config.cacheTtlSeconds,
     featureHydration: config.featureHydration,
+    env: process.env,
     logger: true,
   });
   return { app, listen: { port: config.port, host: config.host } };

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@trading-platform/redis-client';
+import { CHANNELS, EventSubscriber, RedisClient, silentLogger } from '@trading-platform/redis-client';
+import type { SignalEvent } from '@trading-platform/redis-client';
 import type { FastifyInstance } from 'fastify';
-import { findFreePort, useRedisServer, waitFor } from '../../../test/harness/index.js';
+import { findFreePort, startFaultProxy, useRedisServer, waitFor } from '../../../test/harness/index.js';
 import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
 import { connectFromEnv } from '../../lib/redis.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
@@ -53,6 +54,31 @@ describe('signal service on a real Redis', () => {
 
     await redis.server.restart();
     await waitFor(async () => (await health(app)).status === 'healthy', { timeoutMs: 20_000, description: 'health to recover after restart' });
+  });
+
+  it('a signal published while Redis is unreachable is buffered and delivered once it is back (REDIS_FALLBACK_* buffer)', { timeout: 30_000 }, async () => {
+    const proxy = await startFaultProxy({ targetPort: redis.server.port });
+    const listener = await RedisClient.connect({ url: redis.url });
+    const subscriber = new EventSubscriber(listener);
+    try {
+      const received: SignalEvent[] = [];
+      await subscriber.on(CHANNELS.SIGNALS, (event) => void received.push(event));
+      const client = await connectFromEnv({ REDIS_URL: proxy.url }, silentLogger);
+      const app = buildSignalService({ marketData, model, redis: client, topN: 1, bottomN: 1, cachePrefix: `sig-buf-${process.pid}`, env: { REDIS_FALLBACK_BUFFER_MAX_SIZE: '10' } });
+      apps.push(app);
+      await proxy.setMode('reset');
+      await waitFor(async () => (await health(app)).redis_status === 'disconnected', { description: 'health to report Redis down' });
+      const date = tradingDay(marketData, 3);
+      expect((await generate(app, date)).signals.length).toBeGreaterThan(0);
+      expect(received).toEqual([]);
+      await proxy.setMode('pass');
+      await waitFor(() => received.length === 1, { timeoutMs: 20_000, description: 'the buffered signal to be replayed' });
+      expect(received[0]).toMatchObject({ asOfDate: date, symbols: SYMBOLS });
+    } finally {
+      await subscriber.close();
+      await listener.close();
+      await proxy.close();
+    }
   });
 
   it('starts while Redis is down (reconnecting in the background) and serves without the cache', async () => {
