@@ -35,6 +35,20 @@ export interface EventSpec<W extends WireEventBase> {
   /** What the Python model accepts, with the values it keeps (see `lenient-schemas.ts`). */
   readonly lenientSchema: SyncSchema<W>;
   readonly fields: readonly FieldKey[];
+  /** For a kind on a channel family, how an event's channel is made: `${prefix}${wire[field]}`. */
+  readonly family: ChannelFamily | undefined;
+}
+
+/** A channel family: its prefix, and the wire field whose value completes an event's channel. */
+export interface ChannelFamily {
+  readonly prefix: string;
+  readonly field: string;
+}
+
+/** The channel `wire` belongs on under `spec`: its family channel, or its event type. */
+function channelOfWire(spec: EventSpec<WireEventBase>, wire: Readonly<WireEventBase>): string {
+  if (spec.family === undefined) return spec.eventType;
+  return `${spec.family.prefix}${String((wire as unknown as Readonly<Record<string, unknown>>)[spec.family.field])}`;
 }
 
 /** A valibot object schema of a wire event, whose `event_type` entry is a literal (the event's type). */
@@ -49,7 +63,12 @@ export type LenientEventSchema = v.GenericSchema<unknown, Record<string, unknown
  * Builds an {@link EventSpec} from the strict valibot object schema and the lenient one: the event
  * type is the strict schema's `event_type` literal, and field names are read once, here.
  */
-export function defineEventSpec<W extends WireEventBase>(name: string, schema: WireEventSchema<W>, lenientSchema: LenientEventSchema): EventSpec<W> {
+export function defineEventSpec<W extends WireEventBase>(
+  name: string,
+  schema: WireEventSchema<W>,
+  lenientSchema: LenientEventSchema,
+  family?: ChannelFamily,
+): EventSpec<W> {
   // Spreading keeps the key order; replacing an existing key keeps its position.
   const generatedEnvelopeSchema = v.object({ ...(schema.entries as v.ObjectEntries), timestamp: v.string(), event_id: v.string() }) as unknown as SyncSchema<W>;
   const eventType = schema.entries.event_type.literal;
@@ -60,6 +79,7 @@ export function defineEventSpec<W extends WireEventBase>(name: string, schema: W
     generatedEnvelopeSchema,
     lenientSchema: lenientSchema as unknown as SyncSchema<W>,
     fields: payloadFieldKeys(Object.keys(schema.entries)),
+    family: family === undefined ? undefined : Object.freeze({ ...family }),
   });
 }
 
@@ -78,11 +98,13 @@ class ValidatedWire<W> {
  * Parses wire input (JSON text, bytes, or an already-parsed object) as the Python model reads it
  * and returns it in the form the class constructor accepts without validating again. A message
  * that meets the SDK's rules costs one strict validation, as before; any other runs the lenient
- * schema, then the strict one over what it kept, to list where it does not conform.
+ * schema, then the strict one over what it kept, to list where it does not conform. For a kind on
+ * a channel family, `arrivedOn` (the channel the message came on) must be the event's own channel,
+ * or that is reported too (path: the family's field, e.g. `symbol`).
  *
  * @throws {ValidationError} when the input is not JSON or the Python model would refuse it.
  */
-export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec<W>, input: unknown): EventInit<W> {
+export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec<W>, input: unknown, arrivedOn?: string): EventInit<W> {
   const data = decodeWireInput(spec.name, input);
   const strict = v.safeParse(spec.schema, data);
   let validated: ValidatedWire<W>;
@@ -98,6 +120,13 @@ export function parseWireForConstructor<W extends WireEventBase>(spec: EventSpec
     if (wire.event_id === undefined) delete wire.event_id;
     const check = v.safeParse(spec.schema, wire);
     validated = new ValidatedWire(wire, check.success ? CONFORMS : Object.freeze(toValidationIssues(check.issues).map((issue) => Object.freeze(issue))));
+  }
+  if (arrivedOn !== undefined && spec.family !== undefined) {
+    const own = channelOfWire(spec as EventSpec<WireEventBase>, validated.wire);
+    if (own !== arrivedOn) {
+      const issue = Object.freeze({ path: spec.family.field, message: `belongs on ${JSON.stringify(own)}, not on the channel it arrived on, ${JSON.stringify(arrivedOn)}` });
+      validated = new ValidatedWire(validated.wire, Object.freeze([...validated.nonconforming, issue]));
+    }
   }
   // The only place where a ValidatedWire poses as an init: the constructor checks for it first.
   return validated as unknown as EventInit<W>;
@@ -159,6 +188,7 @@ export abstract class BaseEvent<W extends WireEventBase, C extends string = W['e
   readonly timestamp: string;
   /** Unique id; set on events created in TypeScript, `undefined` if the wire message had none. */
   readonly eventId: string | undefined;
+  readonly #spec: EventSpec<W>;
   readonly #wire: Readonly<W>;
   readonly #nonconforming: readonly ValidationIssue[];
   #json: string | undefined;
@@ -184,15 +214,19 @@ export abstract class BaseEvent<W extends WireEventBase, C extends string = W['e
       }
       this.#nonconforming = CONFORMS;
     }
+    this.#spec = spec;
     this.#wire = freezeWire(wire);
     this.eventType = spec.eventType;
     this.timestamp = wire.timestamp;
     this.eventId = wire.event_id;
   }
 
-  /** The channel this event is published on: its event type, or for a family its own channel. */
+  /**
+   * The channel this event is published on: its event type, or for a kind on a channel family its
+   * own channel (`price.updated.AAPL`).
+   */
   get channel(): C {
-    return this.eventType as unknown as C;
+    return (this.#spec.family === undefined ? this.eventType : channelOfWire(this.#spec as EventSpec<WireEventBase>, this.#wire)) as unknown as C;
   }
 
   /**

@@ -4,7 +4,7 @@
  * channel name, so an unknown channel is the same `ValidationError` wherever it is caught.
  */
 import { ValidationError } from '../internal/errors.js';
-import type { ChannelOfKind, EventOfKind, InitOfKind } from './event-kind.js';
+import type { ChannelOfKind, EventOfKind, InitOfKind, PatternOfKind } from './event-kind.js';
 import { EVENT_KINDS, REGISTRY } from './registry.js';
 import type { RegisteredKind } from './registry.js';
 
@@ -17,6 +17,8 @@ type SingleChannelKey = { [K in KindKey]: Kinds[K]['channels'] extends { readonl
 type EventTypeMap = { [K in KindKey as ChannelOfKind<Kinds[K]>]: EventOfKind<Kinds[K]> };
 /** Which camelCase init object builds the event class of which channel. */
 type InitTypeMap = { [K in KindKey as ChannelOfKind<Kinds[K]>]: InitOfKind<Kinds[K]> };
+/** Which event class travels on the channels a family pattern (`price.updated.*`) matches. */
+type PatternTypeMap = { [K in KindKey as PatternOfKind<Kinds[K]>]: EventOfKind<Kinds[K]> };
 
 function singleChannels(): { readonly [K in SingleChannelKey]: ChannelOfKind<Kinds[K]> } {
   const names: Record<string, string> = {};
@@ -25,16 +27,20 @@ function singleChannels(): { readonly [K in SingleChannelKey]: ChannelOfKind<Kin
 }
 
 /**
- * The channels of the platform's event bus: `SIGNALS` (`signals.generated`), `ORDERS`
- * (`orders.executed`), `POSITIONS` (`positions.updated`). Each event's `event_type` equals its
- * channel name.
+ * The single channels of the platform's event bus: `SIGNALS` (`signals.generated`), `ORDERS`
+ * (`orders.executed`), `POSITIONS` (`positions.updated`). Each of their events' `event_type`
+ * equals its channel name. Price updates travel on a family of channels, one per symbol
+ * (`PriceUpdateEvent.channelFor('AAPL')`, pattern `PriceUpdateEvent.pattern`).
  *
  * @example
  * await subscriber.on(CHANNELS.SIGNALS, (event) => console.log(event.symbols));
  */
 export const CHANNELS = singleChannels();
 
-/** A channel name: `'signals.generated' | 'orders.executed' | 'positions.updated'`. */
+/**
+ * A channel name: `'signals.generated' | 'orders.executed' | 'positions.updated'`, or a channel
+ * of a family, `` `price.updated.${string}` ``.
+ */
 export type Channel = keyof EventTypeMap;
 
 /**
@@ -45,13 +51,22 @@ export type Channel = keyof EventTypeMap;
  */
 export type EventOf<C extends Channel> = EventTypeMap[C];
 
-/** Any event of the platform: `SignalEvent | OrderEvent | PositionEvent`. */
+/** Any event of the platform: `SignalEvent | OrderEvent | PositionEvent | PriceUpdateEvent`. */
 export type AnyEvent = EventOf<Channel>;
+
+/** A pattern that matches exactly one channel family: `'price.updated.*'`. */
+export type FamilyPattern = keyof PatternTypeMap;
+
+/**
+ * The events a subscription to pattern `P` receives: the family's class for a family pattern
+ * (`EventOfPattern<'price.updated.*'>` is `PriceUpdateEvent`), any event otherwise.
+ */
+export type EventOfPattern<P extends string> = P extends FamilyPattern ? PatternTypeMap[P] : AnyEvent;
 
 /** The camelCase init object of the event class carried on channel `C`. */
 export type InitOf<C extends Channel> = InitTypeMap[C];
 
-/** Every single channel name, in table order. */
+/** Every single channel name, in table order (channel families have no single name). */
 export const ALL_CHANNELS: readonly Channel[] = Object.freeze(Object.values(CHANNELS));
 
 /** Whether `value` is one of the platform's channel names (never matches `Object.prototype` keys). */

@@ -12,10 +12,13 @@ import type { WireEventBase } from './init.js';
  */
 export type ChannelRule = { readonly channel: string } | { readonly prefix: string };
 
-/** An event class as the registry uses it: built from its camelCase init, parsed from wire input. */
+/**
+ * An event class as the registry uses it: built from its camelCase init, parsed from wire input
+ * (with the channel it arrived on, which a class on a channel family checks against the event).
+ */
 export interface EventClass<E, I> {
   new (init: I): E;
-  fromJSON(input: unknown): E;
+  fromJSON(input: unknown, channel?: string): E;
   readonly name: string;
 }
 
@@ -58,6 +61,23 @@ export function eventKind<W extends WireEventBase, E extends BaseEvent<W>, I>(
   return Object.freeze({ name: event.name, eventType, channels: Object.freeze({ channel: eventType }), schema, event });
 }
 
+/**
+ * The row of a kind whose events travel on a family of channels, `${prefix}${suffix}` (the class
+ * makes an event's channel from its fields, see `ChannelFamily`). The event type is read from the
+ * schema's literal.
+ */
+export function eventFamilyKind<W extends WireEventBase, E extends BaseEvent<W, `${P}${string}`>, I, P extends string>(
+  schema: WireEventSchema<W>,
+  event: EventClass<E, I>,
+  prefix: P,
+): EventKind<E, I, { readonly prefix: P }> {
+  const eventType = schema.entries.event_type.literal;
+  return Object.freeze({ name: event.name, eventType, channels: Object.freeze({ prefix }), schema, event });
+}
+
+/** The pattern of kind `K`'s channel family, `${prefix}*`; `never` for a one-channel kind. */
+export type PatternOfKind<K> = K extends { readonly channels: { readonly prefix: infer P extends string } } ? `${P}*` : never;
+
 /** Finds the kinds of a registry. Lookups never match an `Object.prototype` member. */
 export interface KindIndex<K extends EventKind> {
   /** Every kind, in table order. */
@@ -68,6 +88,8 @@ export interface KindIndex<K extends EventKind> {
   byEventType(eventType: unknown): K | undefined;
   /** The kind whose class `value` is an instance of, or `undefined` (plain objects never match). */
   byInstance(value: unknown): K | undefined;
+  /** The kind on a channel family whose pattern (`price.updated.*`) is exactly `pattern`, or `undefined`. */
+  byFamilyPattern(pattern: unknown): K | undefined;
   /** The channels, quoted, for messages: `"signals.generated", ...`; a family as `"price.updated.*"`. */
   readonly channelList: string;
   /** The wire event types, quoted, for messages. */
@@ -88,6 +110,7 @@ export function indexKinds<K extends EventKind>(kinds: readonly K[]): KindIndex<
   const exact = new Map<string, K>();
   const families: Array<readonly [prefix: string, kind: K]> = [];
   const byType = new Map<string, K>();
+  const byPattern = new Map<string, K>();
   const seen = new Set<string>();
   for (const kind of kinds) {
     const channel = channelText(kind.channels);
@@ -97,7 +120,10 @@ export function indexKinds<K extends EventKind>(kinds: readonly K[]): KindIndex<
     seen.add(channel);
     byType.set(kind.eventType, kind);
     if ('channel' in kind.channels) exact.set(kind.channels.channel, kind);
-    else families.push([kind.channels.prefix, kind]);
+    else {
+      families.push([kind.channels.prefix, kind]);
+      byPattern.set(channel, kind);
+    }
   }
   return Object.freeze({
     kinds: Object.freeze([...kinds]),
@@ -116,6 +142,9 @@ export function indexKinds<K extends EventKind>(kinds: readonly K[]): KindIndex<
       // A plain loop: this runs on every publish and append.
       for (const kind of kinds) if (value instanceof kind.event) return kind;
       return undefined;
+    },
+    byFamilyPattern(pattern: unknown): K | undefined {
+      return typeof pattern === 'string' ? byPattern.get(pattern) : undefined;
     },
     channelList: kinds.map((kind) => JSON.stringify(channelText(kind.channels))).join(', '),
     eventTypeList: kinds.map((kind) => JSON.stringify(kind.eventType)).join(', '),

@@ -68,6 +68,16 @@ export function decimalProblem(text: string): string | undefined {
 }
 
 /**
+ * Why `text` is not a decimal string of a number >= 0 ({@link decimalProblem}; `-0` counts as
+ * zero, as Python's `Decimal('-0') >= 0`), or `undefined`.
+ */
+export function nonNegativeDecimalProblem(text: string): string | undefined {
+  const problem = decimalProblem(text);
+  if (problem !== undefined) return problem;
+  return text.startsWith('-') && /[1-9]/.test(text.split(/[eE]/, 1)[0] ?? '') ? 'is below zero' : undefined;
+}
+
+/**
  * Converts a timestamp already accepted by {@link timestampProblem} to a `Date` (millisecond
  * precision: digits past the third are dropped). Anything else gives an invalid `Date`.
  */

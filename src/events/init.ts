@@ -21,9 +21,17 @@ export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}
 type InitValue<T> = T extends readonly (infer E)[] ? readonly E[] : T;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** A wire shape with camelCase keys (modifiers kept; arrays accepted as readonly). */
+/** The keys of `W` whose value may be `null`: fields an init may leave out (they default to `null`). */
+type NullableKey<W> = { [K in keyof W]-?: null extends W[K] ? K : never }[keyof W];
+
+/**
+ * A wire shape with camelCase keys (modifiers kept; arrays accepted as readonly); a field that
+ * may be `null` is optional.
+ */
 export type CamelCased<W> = {
-  [K in keyof W as K extends string ? CamelCase<K> : never]: InitValue<W[K]>;
+  [K in keyof W as K extends NullableKey<W> ? never : K extends string ? CamelCase<K> : never]: InitValue<W[K]>;
+} & {
+  [K in keyof W as K extends NullableKey<W> ? (K extends string ? CamelCase<K> : never) : never]?: InitValue<W[K]> | undefined;
 };
 
 /**

@@ -4,12 +4,13 @@
  * `strategy_id` and `event_type` take any string (`event_type` defaults to the model's type when
  * absent); counts and quantities take what Pydantic's lax `int` takes (`5.0`, `"5"`, `true`) and
  * are kept as numbers; `timestamp` takes any timezone-aware datetime Pydantic parses, kept as
- * written (a Unix-time number is kept as the text Pydantic writes for it). The strict schemas
- * (`schemas.ts`) remain the rules for what the SDK writes.
+ * written (a Unix-time number is kept as the text Pydantic writes for it). The market-data
+ * `PriceUpdateEvent` (`types.py`) reads Decimals (kept as text) and a `timestamp: str`. The strict
+ * schemas (`schemas.ts`) remain the rules for what the SDK writes.
  */
 import * as v from 'valibot';
 import { laxAwareTimestamp } from './python-datetime.js';
-import { LaxProblem, laxInt } from './python-lax.js';
+import { LaxProblem, laxDecimalText, laxInt } from './python-lax.js';
 import { POSITION_ACTIONS } from './schemas.js';
 
 /** A schema that runs a lax reader: its value, or an issue with the reader's message. */
@@ -86,5 +87,27 @@ export const PositionEventLenientSchema = v.object({
   new_qty: LaxIntSchema,
   price: v.string(),
   strategy_id: v.string(),
+  event_id: LaxEventIdSchema,
+});
+
+/** A Pydantic `Decimal | None = None` field: `null` or absent is `null`. */
+const LaxOptionalDecimalSchema = v.optional(v.nullable(lax((value) => laxDecimalText(value, false))), null);
+/** A Pydantic `int | None = None` field. */
+const LaxOptionalIntSchema = v.optional(v.nullable(LaxIntSchema), null);
+
+/** What the Python `PriceUpdateEvent` model reads (its `event_type` is a `Literal`, its `price` has `ge=0`). */
+export const PriceUpdateEventLenientSchema = v.object({
+  event_type: v.optional(v.literal('price.updated'), 'price.updated'),
+  symbol: v.string(),
+  price: lax((value) => laxDecimalText(value, true)),
+  timestamp: v.string(),
+  bid: LaxOptionalDecimalSchema,
+  ask: LaxOptionalDecimalSchema,
+  bid_price: LaxOptionalDecimalSchema,
+  ask_price: LaxOptionalDecimalSchema,
+  bid_size: LaxOptionalIntSchema,
+  ask_size: LaxOptionalIntSchema,
+  exchange: v.optional(v.nullable(v.string()), null),
+  volume: LaxOptionalIntSchema,
   event_id: LaxEventIdSchema,
 });

@@ -40,7 +40,8 @@ export function parseEvent(input: unknown): AnyEvent {
 /**
  * Parses a message received on `channel` into that channel's event class, as the Python model of
  * that channel reads it. Its `event_type` may be any string: one other than the channel's is kept
- * and reported in `nonconforming` (path `event_type`).
+ * and reported in `nonconforming` (path `event_type`). On a channel of a family
+ * (`price.updated.AAPL`), a symbol of another channel is reported the same way (path `symbol`).
  *
  * @example
  * const order = parseEventForChannel(CHANNELS.ORDERS, message); // OrderEvent
@@ -49,5 +50,5 @@ export function parseEvent(input: unknown): AnyEvent {
  * that channel.
  */
 export function parseEventForChannel<C extends Channel>(channel: C, input: unknown): EventOf<C> {
-  return kindOfChannel(channel).event.fromJSON(input) as EventOf<C>;
+  return kindOfChannel(channel).event.fromJSON(input, channel) as EventOf<C>;
 }

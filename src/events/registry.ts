@@ -4,10 +4,11 @@
  * parsing, publishing, subscribing and streams. To add a kind, write its schema (`schemas.ts`)
  * and its class, then add one row below. Schemas and classes never import this module.
  */
-import { eventKind, indexKinds } from './event-kind.js';
+import { eventFamilyKind, eventKind, indexKinds } from './event-kind.js';
 import { OrderEvent } from './order-event.js';
 import { PositionEvent } from './position-event.js';
-import { OrderEventSchema, PositionEventSchema, SignalEventSchema } from './schemas.js';
+import { PriceUpdateEvent } from './price-update-event.js';
+import { OrderEventSchema, PositionEventSchema, PriceUpdateEventSchema, SignalEventSchema } from './schemas.js';
 import { SignalEvent } from './signal-event.js';
 
 /**
@@ -19,6 +20,7 @@ export const EVENT_KINDS = Object.freeze({
   SIGNALS: eventKind(SignalEventSchema, SignalEvent),
   ORDERS: eventKind(OrderEventSchema, OrderEvent),
   POSITIONS: eventKind(PositionEventSchema, PositionEvent),
+  PRICES: eventFamilyKind(PriceUpdateEventSchema, PriceUpdateEvent, PriceUpdateEvent.channelPrefix),
 });
 
 /** The kinds of {@link EVENT_KINDS}, found by channel, wire `event_type` or instance. */

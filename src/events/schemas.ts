@@ -9,7 +9,7 @@
  * `__proto__`/`constructor` keys of hostile input out of the output).
  */
 import * as v from 'valibot';
-import { decimalProblem, isoDateProblem, timestampProblem } from './formats.js';
+import { decimalProblem, isoDateProblem, nonNegativeDecimalProblem, timestampProblem } from './formats.js';
 import type { EventInit } from './init.js';
 
 const MAX_QUOTED = 64;
@@ -38,6 +38,15 @@ export const IsoDateSchema = formattedString(isoDateProblem);
 
 /** Finite decimal number written as a string (`"150.25"`); a JSON number is refused. */
 export const DecimalStringSchema = formattedString(decimalProblem);
+
+/** A decimal string of a number >= 0 (`"150.25"`, `"0"`). */
+export const NonNegativeDecimalStringSchema = formattedString(nonNegativeDecimalProblem);
+
+/**
+ * A ticker symbol, the rule of FeatureCache keys: 1 to 32 ASCII letters, digits, `.` or `-`. A
+ * price update's channel is made of it, so it never holds a glob character.
+ */
+export const SymbolSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9.-]{1,32}$/, 'must be 1 to 32 letters, digits, "." or "-" (a ticker such as BRK.B)'));
 
 const CountSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const SignedIntSchema = v.pipe(v.number(), v.safeInteger());
@@ -86,6 +95,32 @@ export const PositionEventSchema = v.object({
   event_id: EventIdSchema,
 });
 
+const OptionalPrice = v.optional(v.nullable(NonNegativeDecimalStringSchema), null);
+const OptionalCount = v.optional(v.nullable(CountSchema), null);
+
+/**
+ * Wire schema of a `price.updated` event, published on `price.updated.{symbol}` (upstream
+ * `libs/data/market_data/types.py`). Decimals travel as strings, optional fields as `null`; the
+ * SDK writes every field, in the model's order, as `model_dump_json` does. The SDK's rules go
+ * beyond the model's where it would write nonsense: prices, sizes and volume are never negative,
+ * the timestamp is an aware RFC 3339 one (upstream writes `isoformat()`), the symbol a ticker.
+ */
+export const PriceUpdateEventSchema = v.object({
+  event_type: v.literal('price.updated'),
+  symbol: SymbolSchema,
+  price: NonNegativeDecimalStringSchema,
+  timestamp: TimestampSchema,
+  bid: OptionalPrice,
+  ask: OptionalPrice,
+  bid_price: OptionalPrice,
+  ask_price: OptionalPrice,
+  bid_size: OptionalCount,
+  ask_size: OptionalCount,
+  exchange: v.optional(v.nullable(v.string()), null),
+  volume: OptionalCount,
+  event_id: EventIdSchema,
+});
+
 /** A `signals.generated` event as JSON on the wire (snake_case). */
 export type SignalEventWire = v.InferOutput<typeof SignalEventSchema>;
 /** An `orders.executed` event as JSON on the wire (snake_case). */
@@ -93,9 +128,14 @@ export type OrderEventWire = v.InferOutput<typeof OrderEventSchema>;
 /** A `positions.updated` event as JSON on the wire (snake_case). */
 export type PositionEventWire = v.InferOutput<typeof PositionEventSchema>;
 
+/** A `price.updated` event as JSON on the wire (snake_case). */
+export type PriceUpdateEventWire = v.InferOutput<typeof PriceUpdateEventSchema>;
+
 /** Fields to build a {@link SignalEventWire} from TypeScript (camelCase; defaults filled in). */
 export type SignalEventInit = EventInit<SignalEventWire>;
 /** Fields to build an {@link OrderEventWire} from TypeScript (camelCase; defaults filled in). */
 export type OrderEventInit = EventInit<OrderEventWire>;
 /** Fields to build a {@link PositionEventWire} from TypeScript (camelCase; defaults filled in). */
 export type PositionEventInit = EventInit<PositionEventWire>;
+/** Fields to build a {@link PriceUpdateEventWire} from TypeScript (camelCase; the optional quote fields default to `null`). */
+export type PriceUpdateEventInit = EventInit<PriceUpdateEventWire>;

@@ -14,7 +14,7 @@ import { thrownBy } from '../../harness/events/thrown.js';
 
 const validationError = (fn: () => unknown): ValidationError => thrownBy(fn, ValidationError);
 
-const UNKNOWN = 'Invalid channel: must be one of "signals.generated", "orders.executed", "positions.updated"; got "orders"';
+const UNKNOWN = 'Invalid channel: must be one of "signals.generated", "orders.executed", "positions.updated", "price.updated.*"; got "orders"';
 
 describe('CHANNELS', () => {
   it('names the three platform channels, read from the registry', () => {

@@ -1,15 +1,17 @@
 import type * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AnyEvent, Channel, EventOf } from '../../../src/events/channels.js';
+import type { AnyEvent, Channel, EventOf, EventOfPattern } from '../../../src/events/channels.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import { parseEvent, parseEventForChannel } from '../../../src/events/parse.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
+import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import type {
   OrderEventInit,
   PositionAction,
   PositionEventSchema,
   PositionEventWire,
+  PriceUpdateEventInit,
   SignalEventInit,
   SignalEventSchema,
   SignalEventWire,
@@ -52,6 +54,33 @@ describe('init types', () => {
   });
 });
 
+describe('price updates', () => {
+  it('take the quote fields as optional, nullable camelCase inits and expose them typed', () => {
+    expectTypeOf<PriceUpdateEventInit>().toEqualTypeOf<{
+      symbol: string;
+      price: string;
+      bid?: string | null | undefined;
+      ask?: string | null | undefined;
+      bidPrice?: string | null | undefined;
+      askPrice?: string | null | undefined;
+      bidSize?: number | null | undefined;
+      askSize?: number | null | undefined;
+      exchange?: string | null | undefined;
+      volume?: number | null | undefined;
+      eventType?: 'price.updated' | undefined;
+      timestamp?: string | Date | undefined;
+      eventId?: string | undefined;
+    }>();
+    expectTypeOf<PriceUpdateEvent['channel']>().toEqualTypeOf<`price.updated.${string}`>();
+    expectTypeOf<PriceUpdateEvent['eventType']>().toEqualTypeOf<'price.updated'>();
+    expectTypeOf<PriceUpdateEvent['bidSize']>().toEqualTypeOf<number | null>();
+    expectTypeOf(PriceUpdateEvent.pattern).toEqualTypeOf<'price.updated.*'>();
+    expectTypeOf(PriceUpdateEvent.fromJSON).returns.toEqualTypeOf<PriceUpdateEvent>();
+    // @ts-expect-error price is a decimal string, never a number
+    expectTypeOf<PriceUpdateEventInit>().toMatchTypeOf<{ price: number }>();
+  });
+});
+
 describe('event classes', () => {
   it('expose readonly camelCase properties with precise types', () => {
     expectTypeOf<SignalEvent['eventType']>().toEqualTypeOf<'signals.generated'>();
@@ -81,11 +110,17 @@ describe('event classes', () => {
 
 describe('channels', () => {
   it('map each channel to its event class', () => {
-    expectTypeOf<Channel>().toEqualTypeOf<'signals.generated' | 'orders.executed' | 'positions.updated'>();
+    expectTypeOf<Channel>().toEqualTypeOf<'signals.generated' | 'orders.executed' | 'positions.updated' | `price.updated.${string}`>();
     expectTypeOf<EventOf<'signals.generated'>>().toEqualTypeOf<SignalEvent>();
     expectTypeOf<EventOf<typeof CHANNELS.ORDERS>>().toEqualTypeOf<OrderEvent>();
     expectTypeOf<EventOf<'positions.updated'>>().toEqualTypeOf<PositionEvent>();
-    expectTypeOf<AnyEvent>().toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent>();
+    expectTypeOf<EventOf<'price.updated.AAPL'>>().toEqualTypeOf<PriceUpdateEvent>();
+    expectTypeOf<AnyEvent>().toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent | PriceUpdateEvent>();
+    expectTypeOf<EventOfPattern<'price.updated.*'>>().toEqualTypeOf<PriceUpdateEvent>();
+    expectTypeOf<EventOfPattern<'orders.*'>>().toEqualTypeOf<AnyEvent>();
+    expectTypeOf(parseEventForChannel(PriceUpdateEvent.channelFor('AAPL'), '')).toEqualTypeOf<PriceUpdateEvent>();
+    // @ts-expect-error a misspelt family prefix is no channel
+    parseEventForChannel('price.update.AAPL', '');
     expectTypeOf(parseEvent).returns.toEqualTypeOf<AnyEvent>();
     expectTypeOf(parseEventForChannel(CHANNELS.ORDERS, '')).toEqualTypeOf<OrderEvent>();
     // @ts-expect-error not a channel

@@ -135,7 +135,7 @@ function catchValidation(fn: () => unknown): ValidationError {
 }
 
 describe('valid wire vectors', () => {
-  it('covers every file in events/valid/ but the price updates (no PriceUpdateEvent class yet)', () => {
+  it('covers every file in events/valid/ but the price updates (price-update-event.test.ts reads those)', () => {
     expect(Object.keys(VALID).sort()).toEqual(listEventFixtures('valid').filter((file) => !file.startsWith('price-updated.')));
   });
 

@@ -5,22 +5,26 @@
  * `strategy_id`, `run_id`, `as_of_date`, `symbol`, `price` are plain `str` (any string, but only a
  * string); counts are `int` with `ge=0` and quantities plain `int`, both in lax mode; `timestamp`
  * is a `datetime` whose validator refuses a naive value; `symbols` is `list[str]` with
- * `min_length=1`; `action`'s validator allows four values; unknown fields are ignored. Every
- * verdict was also confirmed by running the model (pydantic 2.13.4).
+ * `min_length=1`; `action`'s validator allows four values; unknown fields are ignored. The
+ * price rows follow libs/data/market_data/types.py's `PriceUpdateEvent` (see PRICE below). Every
+ * verdict was also confirmed by running the models (pydantic 2.13.4).
  *
- * An accepted row must parse on its channel, keep the values Python keeps (`reads`: the wire
- * fields after parsing, where they differ from the message) and say where it breaks the SDK's own
- * rules (`nonconforming`); a refused row must be a ValidationError naming Python's field.
+ * An accepted row must parse on its channel, keep the values it read (`reads`: the wire fields
+ * after parsing where they differ from the message, i.e. what Pydantic converted from another JSON
+ * type; a string is kept exactly, where model_dump_json would normalise a Decimal or a datetime)
+ * and say where it breaks the SDK's own rules (`nonconforming`); a refused row must be a
+ * ValidationError naming Python's field.
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/internal/errors.js';
 import type { Channel } from '../../../src/events/channels.js';
-import { OrderEventLenientSchema, PositionEventLenientSchema, SignalEventLenientSchema } from '../../../src/events/lenient-schemas.js';
+import { OrderEventLenientSchema, PositionEventLenientSchema, PriceUpdateEventLenientSchema, SignalEventLenientSchema } from '../../../src/events/lenient-schemas.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { parseEventForChannel } from '../../../src/events/parse.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
+import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { POSITION_ACTIONS } from '../../../src/events/schemas.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { thrownBy } from '../../harness/events/thrown.js';
@@ -52,7 +56,24 @@ const POSITION = {
   price: '150.25',
   strategy_id: 'alpha_baseline',
 };
-const BASES = { 'signals.generated': SIGNAL, 'orders.executed': ORDER, 'positions.updated': POSITION } as const;
+// libs/data/market_data/types.py: event_type is Literal["price.updated"] with that default; price
+// is a Decimal with ge=0; bid, ask, bid_price, ask_price are Decimal | None; the sizes and volume
+// int | None; exchange str | None; timestamp a plain str. As model_dump_json writes it.
+const PRICE = {
+  event_type: 'price.updated',
+  symbol: 'AAPL',
+  price: '150.25',
+  timestamp: '2025-01-17T14:30:15.123456+00:00',
+  bid: null,
+  ask: null,
+  bid_price: null,
+  ask_price: null,
+  bid_size: null,
+  ask_size: null,
+  exchange: null,
+  volume: null,
+};
+const BASES = { 'signals.generated': SIGNAL, 'orders.executed': ORDER, 'positions.updated': POSITION, 'price.updated.AAPL': PRICE } as const;
 type Base = keyof typeof BASES;
 
 /** The base message of `channel` with `changes` (a key set to `undefined` is removed). */
@@ -81,6 +102,8 @@ interface Refused {
 const S = 'signals.generated';
 const O = 'orders.executed';
 const P = 'positions.updated';
+const Q = 'price.updated.AAPL';
+const NO_QUOTE = { bid: undefined, ask: undefined, bid_price: undefined, ask_price: undefined, bid_size: undefined, ask_size: undefined, exchange: undefined, volume: undefined };
 
 const ACCEPTED: Accepted[] = [
   { why: 'every field as the models write them', channel: S, text: message(S) },
@@ -119,6 +142,19 @@ const ACCEPTED: Accepted[] = [
   { why: 'list[str] with min_length=1: one empty string is a list of one', channel: S, text: message(S, { symbols: [''] }) },
   { why: "action's validator allows partial_fill", channel: P, text: message(P, { action: 'partial_fill' }) },
   { why: 'event_id is no field of the models: a number there is ignored, and dropped', channel: O, text: message(O, { event_id: 5 }) },
+  { why: 'price update as model_dump_json writes it', channel: Q, text: message(Q) },
+  { why: 'Decimal takes a JSON number, written back as model_dump_json writes the Decimal', channel: Q, text: message(Q, { price: 150.25 }), reads: { price: '150.25' } },
+  { why: 'Decimal takes exponent notation', channel: Q, text: message(Q, { price: '1e2' }) },
+  { why: 'Decimal strips whitespace; kept as written', channel: Q, text: message(Q, { price: ' 150.25' }), nonconforming: ['price'] },
+  { why: 'Decimal takes underscores; kept as written', channel: Q, text: message(Q, { ask_price: '1_000.5' }), nonconforming: ['ask_price'] },
+  { why: "price: ge=0 holds for -0", channel: Q, text: message(Q, { price: '-0' }) },
+  { why: 'bid: Decimal | None has no ge=0; the SDK writes no negative price', channel: Q, text: message(Q, { bid: '-1' }), nonconforming: ['bid'] },
+  { why: 'bid_size: int | None, lax', channel: Q, text: message(Q, { bid_size: '300' }), reads: { bid_size: 300 } },
+  { why: 'volume: int | None, lax: true is 1', channel: Q, text: message(Q, { volume: true }), reads: { volume: 1 } },
+  { why: 'timestamp: str, any string; the SDK writes aware RFC 3339', channel: Q, text: message(Q, { timestamp: 'whenever' }), nonconforming: ['timestamp'] },
+  { why: 'the optional quote fields default to None', channel: Q, text: message(Q, NO_QUOTE), reads: { bid: null, ask: null, bid_price: null, ask_price: null, bid_size: null, ask_size: null, exchange: null, volume: null } },
+  { why: 'event_type: Literal with a default: absent, it is price.updated', channel: Q, text: message(Q, { event_type: undefined }), reads: { event_type: 'price.updated' } },
+  { why: 'the model does not know the channel: a symbol of another channel reads, and is reported', channel: Q, text: message(Q, { symbol: 'MSFT' }), nonconforming: ['symbol'] },
 ];
 
 const REFUSED: Refused[] = [
@@ -154,6 +190,16 @@ const REFUSED: Refused[] = [
   { why: "jiter refuses an unpaired surrogate escape, even in a str field's value", channel: S, text: message(S, { strategy_id: 'X' }).replace('"X"', '"\\ud800"'), path: '' },
   { why: 'a model is a JSON object, not an array', channel: S, text: `[${message(S)}]`, path: '' },
   { why: 'text that is not JSON', channel: S, text: message(S).slice(0, 40), path: '' },
+  { why: 'price: Decimal refuses text that is no number', channel: Q, text: message(Q, { price: 'abc' }), path: 'price' },
+  { why: 'price: ge=0', channel: Q, text: message(Q, { price: '-1' }), path: 'price' },
+  { why: 'price: required, and not Optional', channel: Q, text: message(Q, { price: null }), path: 'price' },
+  { why: 'price: Decimal refuses a boolean', channel: Q, text: message(Q, { price: true }), path: 'price' },
+  { why: 'price: Decimal refuses NaN (not finite)', channel: Q, text: message(Q, { price: 'NaN' }), path: 'price' },
+  { why: 'event_type: Literal["price.updated"] refuses another type', channel: Q, text: message(Q, { event_type: 'signals.generated' }), path: 'event_type' },
+  { why: 'timestamp: str refuses a number', channel: Q, text: message(Q, { timestamp: 1737190800 }), path: 'timestamp' },
+  { why: 'bid_size: lax int refuses a fraction', channel: Q, text: message(Q, { bid_size: 1.5 }), path: 'bid_size' },
+  { why: 'exchange: str | None refuses a number', channel: Q, text: message(Q, { exchange: 5 }), path: 'exchange' },
+  { why: 'symbol is required', channel: Q, text: message(Q, { symbol: undefined }), path: 'symbol' },
 ];
 
 describe('the upstream Python models, row by row', () => {
@@ -173,9 +219,9 @@ describe('the upstream Python models, row by row', () => {
       expect(JSON.parse(event.toWire())).toEqual({ ...known, ...row.reads });
       expect(event.nonconforming.map((issue) => issue.path)).toEqual(row.nonconforming ?? []);
       expect(event.conforms).toBe(row.nonconforming === undefined);
-      expect(event.eventType).toBe(row.channel);
-      expect(event.channel).toBe(row.channel);
-      expect(Number.isNaN(event.date.getTime())).toBe(false);
+      expect(event.eventType).toBe(row.channel === Q ? 'price.updated' : row.channel);
+      expect(event.channel).toBe(row.channel === Q ? `price.updated.${String((event.toJSON() as Record<string, unknown>)['symbol'])}` : row.channel);
+      expect(Number.isNaN(event.date.getTime())).toBe(row.channel === Q && event.timestamp === 'whenever');
     });
   }
 
@@ -241,6 +287,22 @@ const KINDS = [
       })
       .map((init) => () => new PositionEvent(init)),
   },
+  {
+    channel: 'price.updated.',
+    lenient: PriceUpdateEventLenientSchema,
+    make: fc
+      .record({
+        ...envelope,
+        symbol: fc.stringMatching(/^[A-Za-z0-9.-]{1,32}$/),
+        price: fc.stringMatching(/^(?:\d{1,12}(?:\.\d{1,8})?|\.\d{1,8})(?:[eE][+-]?\d{1,3})?$/),
+        bid: fc.option(fc.stringMatching(/^\d{1,6}\.\d{1,4}$/), { nil: undefined }),
+        ask: fc.option(fc.oneof(fc.constant(null), fc.stringMatching(/^\d{1,6}$/)), { nil: undefined }),
+        bidSize: fc.option(fc.oneof(fc.constant(null), count), { nil: undefined }),
+        volume: fc.option(count, { nil: undefined }),
+        exchange: fc.option(fc.oneof(fc.constant(null), text), { nil: undefined }),
+      })
+      .map((init) => () => new PriceUpdateEvent(init)),
+  },
 ] as const;
 
 describe('what the strict constructors write, the lenient parser reads back equal', () => {
@@ -248,7 +310,7 @@ describe('what the strict constructors write, the lenient parser reads back equa
     it(`${kind.channel}: accepted by the Python-rules schema and by the parser, conforming and unchanged`, () => {
       fc.assert(
         fc.property(kind.make, (make) => {
-          let event: SignalEvent | OrderEvent | PositionEvent;
+          let event: SignalEvent | OrderEvent | PositionEvent | PriceUpdateEvent;
           try {
             event = make();
           } catch (error) {
@@ -261,8 +323,10 @@ describe('what the strict constructors write, the lenient parser reads back equa
           const lenient = v.safeParse(kind.lenient, JSON.parse(wire));
           expect(lenient.success).toBe(true);
           expect(lenient.output).toEqual(event.toJSON());
+          // A family's channel is the event's own (price.updated.{symbol}).
+          const channel = (kind.channel.endsWith('.') ? event.channel : kind.channel) as Channel;
           for (const input of [wire, new TextEncoder().encode(wire)]) {
-            const read = parseEventForChannel(kind.channel, input);
+            const read = parseEventForChannel(channel, input);
             expect(read.conforms).toBe(true);
             expect(read.toWire()).toBe(wire);
             expect({ ...read }).toEqual({ ...event });

@@ -74,7 +74,7 @@ describe('consume options', () => {
   it('rejects an unknown channel with the ValidationError of every channel check', () => {
     const unknown = (): unknown => resolveConsumeOptions({ ...base, channels: ['orders'] } as unknown as ConsumeOptions<Channel>);
     expect(unknown).toThrow(ValidationError);
-    expect(unknown).toThrow('Invalid channel: must be one of "signals.generated", "orders.executed", "positions.updated"; got "orders"');
+    expect(unknown).toThrow('Invalid channel: must be one of "signals.generated", "orders.executed", "positions.updated", "price.updated.*"; got "orders"');
   });
 });
 

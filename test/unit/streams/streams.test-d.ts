@@ -3,6 +3,7 @@ import type { RedisClient } from '../../../src/client/redis-client.js';
 import { CHANNELS } from '../../../src/events/channels.js';
 import type { OrderEvent } from '../../../src/events/order-event.js';
 import type { PositionEvent } from '../../../src/events/position-event.js';
+import type { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import type { SignalEvent } from '../../../src/events/signal-event.js';
 import type { ConsumeOptions, Consumer, Delivery, EventStream, EventStreamOptions, ReplayOptions, STREAM_DEFAULTS } from '../../../src/index.js';
 
@@ -29,7 +30,7 @@ describe('stream types', () => {
 
   it('replay yields the channel class; append takes only events', () => {
     expectTypeOf(stream.replay({ channel: CHANNELS.POSITIONS })).toEqualTypeOf<AsyncGenerator<PositionEvent, void, undefined>>();
-    expectTypeOf(stream.append).parameter(0).toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent>();
+    expectTypeOf(stream.append).parameter(0).toEqualTypeOf<SignalEvent | OrderEvent | PositionEvent | PriceUpdateEvent>();
     // @ts-expect-error plain objects are not events
     void stream.append({ event_type: 'orders.executed' });
     // @ts-expect-error unknown channel
