@@ -19,7 +19,7 @@ function describe(value: unknown): string {
  * is `channel`.
  *
  * @throws {ValidationError} (subject `channel`) for an unknown channel, or (subject `event`, path
- * `''` or `event_type`) for an event of another class or channel.
+ * `''` or `event_type`) for an event of another class or channel (a price update of another symbol).
  */
 export function assertEventForChannel<C extends Channel>(channel: C, event: unknown): EventOf<C> {
   const kind = kindOfChannel(channel);
@@ -29,9 +29,12 @@ export function assertEventForChannel<C extends Channel>(channel: C, event: unkn
     ]);
   }
   if (event.channel !== channel) {
-    throw new ValidationError('event', [
-      { path: 'event_type', message: `event_type ${JSON.stringify(event.channel)} does not match channel ${channel}` },
-    ]);
+    // A kind on a channel family makes the channel from a field (a price update's symbol).
+    const issue =
+      'channel' in kind.channels
+        ? { path: 'event_type', message: `event_type ${JSON.stringify(event.channel)} does not match channel ${channel}` }
+        : { path: '', message: `a ${kind.name} belongs on its own channel ${JSON.stringify(event.channel)}, not on ${channel}` };
+    throw new ValidationError('event', [issue]);
   }
   return event as EventOf<C>;
 }

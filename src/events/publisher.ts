@@ -14,6 +14,8 @@ import type { AnyEvent, Channel, EventOf, InitOf } from './channels.js';
 import { assertEventForChannel, eventForChannel } from './event-input.js';
 import type { OrderEvent } from './order-event.js';
 import type { PositionEvent } from './position-event.js';
+import { PriceUpdateEvent } from './price-update-event.js';
+import type { PriceUpdateEventInit } from './schemas.js';
 import { InFlight } from './in-flight.js';
 import { DEFAULT_REPLAY_INTERVAL_MS, PublishBuffer, publishBufferFromEnv } from './publish-buffer.js';
 import { RetryTimer } from '../internal/backoff.js';
@@ -159,6 +161,13 @@ export class EventPublisher {
   /** Publishes a {@link PositionEvent}, given as an instance or as a camelCase init (validated here). */
   async publishPositionEvent(event: PositionEvent | InitOf<'positions.updated'>): Promise<number | null> {
     return this.#publishInput(CHANNELS.POSITIONS, event);
+  }
+
+  /** Publishes a {@link PriceUpdateEvent} on `price.updated.{symbol}`, given as an instance or as a camelCase init (validated here). */
+  async publishPriceUpdate(event: PriceUpdateEvent | PriceUpdateEventInit): Promise<number | null> {
+    if (this.#closed) throw closedError();
+    const built = event instanceof PriceUpdateEvent ? event : new PriceUpdateEvent(event);
+    return this.publish(built.channel, built);
   }
 
   #publishInput<C extends Channel>(channel: C, input: EventOf<C> | InitOf<C>): Promise<number | null> {

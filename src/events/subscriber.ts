@@ -11,8 +11,9 @@ import type { RedisClient } from '../client/redis-client.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { EventIterator } from './bounded-queue.js';
 import { checkChannel, isChannel } from './channels.js';
-import type { AnyEvent, Channel, EventOf } from './channels.js';
+import type { AnyEvent, Channel, EventOf, EventOfPattern } from './channels.js';
 import { parseEvent, parseEventForChannel } from './parse.js';
+import { REGISTRY } from './registry.js';
 import { SUBSCRIBER_DEFAULTS } from './subscriber-types.js';
 import type {
   EventHandler,
@@ -85,14 +86,19 @@ export class EventSubscriber {
   }
 
   /**
-   * Calls `handler` with each valid event on channels matching the glob `pattern`. On a platform
-   * channel the event must belong to it; elsewhere its class is chosen by `event_type`.
+   * Calls `handler` with each valid event on channels matching the glob `pattern`. The pattern of
+   * a channel family (`PriceUpdateEvent.pattern`, `price.updated.*`) delivers that family's class,
+   * typed: every message is read as one, whatever channel matched. Any other pattern delivers
+   * `AnyEvent`: on a platform channel the message is read as that channel's class, elsewhere its
+   * class is chosen by `event_type`.
    *
+   * @example
+   * await subscriber.onPattern(PriceUpdateEvent.pattern, (quote, meta) => console.log(meta.channel, quote.price));
    * @see https://redis.io/commands/psubscribe/
    */
-  async onPattern(pattern: string, handler: EventHandler<AnyEvent>): Promise<Unsubscribe> {
+  async onPattern<P extends string>(pattern: P, handler: EventHandler<EventOfPattern<P>>): Promise<Unsubscribe> {
     if (typeof pattern !== 'string' || pattern === '') throw new ConfigError('pattern must be a non-empty string');
-    return this.#add('pattern', pattern, handler);
+    return this.#add('pattern', pattern, handler as AnyHandler);
   }
 
   /** Receives every message that is not JSON or not a valid event. Returns a remover. */
@@ -201,7 +207,9 @@ export class EventSubscriber {
     if (!sub || sub.handlers.size === 0) return;
     let event: AnyEvent;
     try {
-      event = isChannel(meta.channel) ? parseEventForChannel(meta.channel, raw) : parseEvent(raw);
+      const family = kind === 'pattern' ? REGISTRY.byFamilyPattern(key) : undefined;
+      if (family !== undefined) event = family.event.fromJSON(raw, meta.channel);
+      else event = isChannel(meta.channel) ? parseEventForChannel(meta.channel, raw) : parseEvent(raw);
     } catch (err) {
       this.#reportInvalid(raw, meta, err);
       return;

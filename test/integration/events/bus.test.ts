@@ -5,6 +5,7 @@ import { RedisClient } from '../../../src/index.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
+import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import type { InvalidMessage } from '../../../src/events/subscriber-types.js';
@@ -55,30 +56,32 @@ describe('event bus against a real redis-server', () => {
   });
 
   it('every valid wire fixture published raw by a plain client reaches a typed handler with its fields intact', async () => {
-    // The price updates travel on per-symbol channels: the price integration test publishes those.
-    const files = readdirSync(VALID_DIR)
-      .filter((file) => !file.startsWith('price-updated.'))
-      .sort();
-    expect(files.length).toBeGreaterThanOrEqual(8);
+    const files = readdirSync(VALID_DIR).sort();
+    expect(files.length).toBeGreaterThanOrEqual(10);
     const received: Array<{ channel: string; event: AnyEvent }> = [];
-    const offs = await Promise.all(
-      (['signals.generated', 'orders.executed', 'positions.updated'] as const).map((channel) =>
+    const offs = await Promise.all([
+      ...(['signals.generated', 'orders.executed', 'positions.updated'] as const).map((channel) =>
         subscriber.on(channel, (event) => void received.push({ channel, event })),
       ),
-    );
+      // Price updates travel on one channel per symbol.
+      subscriber.onPattern(PriceUpdateEvent.pattern, (event, meta) => void received.push({ channel: meta.channel, event })),
+    ]);
     const sent: Array<{ channel: string; wire: Record<string, unknown> }> = [];
     for (const file of files) {
       const raw = readFileSync(new URL(file, VALID_DIR), 'utf8').trim();
       const wire = JSON.parse(raw) as Record<string, unknown>;
-      const channel = String(wire['event_type']);
+      const channel = wire['event_type'] === 'price.updated' ? PriceUpdateEvent.channelFor(String(wire['symbol'])) : String(wire['event_type']);
       expect(await python.publish(channel, raw)).toBe(1);
       sent.push({ channel, wire });
     }
     await waitFor(() => received.length === files.length, { description: 'every fixture delivered' });
+    const classOf = (channel: string): string =>
+      ({ 'signals.generated': 'SignalEvent', 'orders.executed': 'OrderEvent', 'positions.updated': 'PositionEvent' })[channel] ?? 'PriceUpdateEvent';
     received.forEach(({ channel, event }, i) => {
       const expected = sent[i];
       expect(channel).toBe(expected?.channel);
-      expect(event.constructor.name).toBe({ 'signals.generated': 'SignalEvent', 'orders.executed': 'OrderEvent', 'positions.updated': 'PositionEvent' }[channel]);
+      expect(event.constructor.name).toBe(classOf(channel));
+      expect(event.conforms).toBe(true);
       const known = Object.fromEntries(Object.entries(expected?.wire ?? {}).filter(([k]) => !UNKNOWN_FIELDS.has(k)));
       expect(event.toJSON()).toEqual(known);
     });

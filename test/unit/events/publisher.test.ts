@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisClosedError, ValidationError } from '../../../src/internal/errors.js';
+import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import type { EventStreamSink } from '../../../src/events/publisher.js';
 import type { AnyEvent } from '../../../src/events/channels.js';
@@ -44,6 +45,21 @@ describe('EventPublisher on the embedded backend', () => {
     expect(JSON.parse(received[0]?.message ?? '')).toMatchObject({ strategy_id: 'x', symbols: ['MSFT'], as_of_date: '2025-01-17' });
     expect(JSON.parse(received[1]?.message ?? '')).toMatchObject({ num_orders: 4 });
     expect(JSON.parse(received[2]?.message ?? '')).toMatchObject({ action: 'sell', qty_change: -5, price: '1.50' });
+  });
+
+  it('publishPriceUpdate publishes on the symbol channel, from an instance or an init, and refuses an invalid one', async () => {
+    const { client } = await embeddedPair();
+    const received = await rawListener(client, ['price.updated.AAPL', 'price.updated.BRK.B']);
+    const publisher = new EventPublisher(client);
+    const event = new PriceUpdateEvent({ symbol: 'BRK.B', price: '412.1' });
+    await publisher.publishPriceUpdate({ symbol: 'AAPL', price: '150.25', bid: '150.24', ask: '150.26' });
+    await publisher.publishPriceUpdate(event);
+    await expect(publisher.publishPriceUpdate({ symbol: 'AAPL', price: '-1' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(publisher.publish('price.updated.AAPL', event)).rejects.toThrow(/belongs on its own channel "price.updated.BRK.B", not on price.updated.AAPL/);
+    await waitFor(() => received.length === 2);
+    expect(received[0]?.channel).toBe('price.updated.AAPL');
+    expect(JSON.parse(received[0]?.message ?? '')).toMatchObject({ event_type: 'price.updated', symbol: 'AAPL', price: '150.25', bid: '150.24', volume: null });
+    expect(received[1]).toEqual({ channel: 'price.updated.BRK.B', message: event.toWire() });
   });
 
   it('rejects a wrong-channel, wrong-class or invalid event with ValidationError and sends nothing', async () => {

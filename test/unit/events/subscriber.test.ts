@@ -3,6 +3,7 @@ import { ConfigError, RedisClosedError, ValidationError } from '../../../src/int
 import type { AnyEvent } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { PositionEvent } from '../../../src/events/position-event.js';
+import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
@@ -63,6 +64,45 @@ describe('EventSubscriber on the embedded backend', () => {
     await offB();
     await offB();
     expect(await publisher.publish('signals.generated', signal(3))).toBe(0);
+  });
+
+  it('price updates: one symbol by channel, every symbol by the family pattern, both typed', async () => {
+    const { client, subscriber, publisher } = await setup();
+    const aapl: PriceUpdateEvent[] = [];
+    const all: Array<{ event: PriceUpdateEvent; meta: MessageMeta }> = [];
+    const invalid: InvalidMessage[] = [];
+    subscriber.onInvalid((m) => invalid.push(m));
+    await subscriber.on(PriceUpdateEvent.channelFor('AAPL'), (event) => {
+      expectTypeOf(event).toEqualTypeOf<PriceUpdateEvent>();
+      aapl.push(event);
+    });
+    await subscriber.onPattern(PriceUpdateEvent.pattern, (event, meta) => {
+      expectTypeOf(event).toEqualTypeOf<PriceUpdateEvent>();
+      all.push({ event, meta });
+    });
+    expect(await publisher.publishPriceUpdate({ symbol: 'AAPL', price: '150.25', bidSize: 300 })).toBe(2);
+    expect(await publisher.publishPriceUpdate(new PriceUpdateEvent({ symbol: 'MSFT', price: '410.5' }))).toBe(1);
+    // A signal on a price channel is read as a price update, as the family's model reads it: refused.
+    await client.publish('price.updated.IBM', signal(1).toWire());
+    await waitFor(() => aapl.length === 1 && all.length === 2 && invalid.length === 1);
+    expect(aapl[0]?.bidSize).toBe(300);
+    expect(all.map(({ event, meta }) => [event.symbol, event.price, meta])).toEqual([
+      ['AAPL', '150.25', { channel: 'price.updated.AAPL', pattern: 'price.updated.*' }],
+      ['MSFT', '410.5', { channel: 'price.updated.MSFT', pattern: 'price.updated.*' }],
+    ]);
+    expect(all.every(({ event }) => event instanceof PriceUpdateEvent && event.conforms)).toBe(true);
+    expect(invalid[0]?.channel).toBe('price.updated.IBM');
+    expect(invalid[0]?.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['symbol', 'price']));
+  });
+
+  it('a family pattern reports a symbol that does not match the channel it came on', async () => {
+    const { client, subscriber } = await setup();
+    const seen: PriceUpdateEvent[] = [];
+    await subscriber.onPattern(PriceUpdateEvent.pattern, (event) => void seen.push(event));
+    await client.publish('price.updated.MSFT', new PriceUpdateEvent({ symbol: 'AAPL', price: '1' }).toWire());
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]?.symbol).toBe('AAPL');
+    expect(seen[0]?.nonconforming.map((i) => i.path)).toEqual(['symbol']);
   });
 
   it('onPattern gets any event parsed by event_type, with channel and pattern', async () => {
