@@ -27,7 +27,8 @@ export function mixedEvent(i: number): AnyEvent {
 
 /** Index encoded by {@link orderEvent}/{@link mixedEvent} in `strategyId`. */
 export function indexOf(event: AnyEvent): number {
-  return Number(event.strategyId.slice(2));
+  // Price updates carry no strategy id; these helpers never make one.
+  return 'strategyId' in event ? Number(event.strategyId.slice(2)) : Number.NaN;
 }
 
 const clients: RedisClient[] = [];

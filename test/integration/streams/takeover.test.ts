@@ -28,7 +28,7 @@ describe('EventStream consumer takeover', () => {
         group: 'g',
         consumer: 'first',
         blockMs: 100,
-        handler: async (delivery: Delivery) => {
+        handler: async (delivery: Delivery<'orders.executed'>) => {
           if (abandoned) throw new Error('abandoned consumer');
           if (delivery.event.strategyId === `s-${HANG_AT}`) {
             hangStarted?.();
