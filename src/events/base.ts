@@ -249,8 +249,9 @@ export abstract class BaseEvent<W extends WireEventBase, C extends string = W['e
 
   /**
    * The timestamp as a new `Date` (millisecond precision; the string keeps microseconds). Any
-   * timestamp the Python models accept converts, such as a Unix time sent as a string; a text
-   * that is no timestamp at all (a `PriceUpdateEvent` takes any string) gives an invalid `Date`.
+   * timestamp the Python models accept converts, such as a Unix time sent as a string. A
+   * `PriceUpdateEvent` takes any string: a naive timestamp there is read as UTC, and a text that
+   * is no timestamp at all gives an invalid `Date`.
    */
   get date(): Date {
     const date = timestampToDate(this.timestamp);
