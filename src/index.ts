@@ -64,14 +64,17 @@ export type { PriceCacheOptions, PriceCacheStats, PriceReadOptions, PriceWriteOp
 export type { CachedPrice, PriceDataWire, PriceInit } from './prices/price-data.js';
 
 export { CHANNELS } from './events/channels.js';
-export type { AnyEvent, Channel, EventOf } from './events/channels.js';
+export type { AnyEvent, Channel, EventOf, EventOfPattern, FamilyPattern } from './events/channels.js';
 export {
   DecimalStringSchema,
   IsoDateSchema,
+  NonNegativeDecimalStringSchema,
   OrderEventSchema,
   POSITION_ACTIONS,
   PositionEventSchema,
+  PriceUpdateEventSchema,
   SignalEventSchema,
+  SymbolSchema,
   TimestampSchema,
 } from './events/schemas.js';
 export type {
@@ -80,12 +83,16 @@ export type {
   PositionAction,
   PositionEventInit,
   PositionEventWire,
+  PriceUpdateEventInit,
+  PriceUpdateEventWire,
   SignalEventInit,
   SignalEventWire,
 } from './events/schemas.js';
 export { SignalEvent } from './events/signal-event.js';
 export { OrderEvent } from './events/order-event.js';
 export { PositionEvent } from './events/position-event.js';
+export { PriceUpdateEvent } from './events/price-update-event.js';
+export type { PriceUpdateChannel } from './events/price-update-event.js';
 export { parseEvent, parseEventForChannel } from './events/parse.js';
 export { EventPublisher, HIGH_FREQUENCY_CHANNEL_PREFIXES } from './events/publisher.js';
 export type { EventPublisherEnvOptions, EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './events/publisher.js';
