@@ -40,8 +40,17 @@ export class FeatureCompute {
     });
   }
 
-  /** See `FeatureCache.getManyOrCompute`. */
-  async getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, options: WriteOptions): Promise<Map<string, Features>> {
+  /**
+   * See `FeatureCache.getManyOrCompute`. `written`, when given, is told how many computed
+   * vectors this call wrote (keys holding another writer's value are computed but not written).
+   */
+  async getManyOrCompute(
+    symbols: readonly string[],
+    date: string,
+    computeMissing: ComputeMissing,
+    options: WriteOptions,
+    written?: (count: number) => void,
+  ): Promise<Map<string, Features>> {
     this.#writes.ttlOf(options);
     const held = new Set<string>();
     const result = await this.#reads.getMany(symbols, date, held);
@@ -55,7 +64,7 @@ export class FeatureCompute {
     }
     if (missing.length > 0) {
       let batch: Promise<Map<string, Features>> | undefined;
-      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options, held));
+      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options, held, written));
       // Promise.all observes every flight, so one failed batch is one rejection, never unhandled ones.
       const computed = await Promise.all(
         missing.map((symbol) => this.#flights.run(this.#keys.key(symbol, date), async () => (await runBatch()).get(symbol) as Features)),
@@ -69,7 +78,14 @@ export class FeatureCompute {
    * One `computeMissing` call for the symbols this call owns, checked, then cached with one
    * `setMany`, except over the keys `held` by another writer (foreign or unsupported values).
    */
-  async #computeBatch(symbols: string[], date: string, computeMissing: ComputeMissing, options: WriteOptions, held: Set<string>): Promise<Map<string, Features>> {
+  async #computeBatch(
+    symbols: string[],
+    date: string,
+    computeMissing: ComputeMissing,
+    options: WriteOptions,
+    held: Set<string>,
+    written: ((count: number) => void) | undefined,
+  ): Promise<Map<string, Features>> {
     const computed = new Map(entriesOf(await computeMissing([...symbols])));
     const absent = symbols.filter((s) => !computed.has(s));
     if (absent.length > 0) {
@@ -77,6 +93,7 @@ export class FeatureCompute {
     }
     const writable = held.size === 0 ? symbols : symbols.filter((s) => !held.has(this.#keys.key(s, date)));
     if (writable.length > 0) await this.#writes.setMany(date, writable.map((s) => [s, computed.get(s) as Features] as const), options);
+    written?.(writable.length);
     return computed;
   }
 }

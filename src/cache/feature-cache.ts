@@ -189,7 +189,8 @@ export class FeatureCache {
    * or omits a symbol it was given is counted in `datesFailed`, logged, and has nothing written.
    * The report counts like upstream's `HydrationResult`: `cached` is vectors computed and handed
    * to the write (as upstream, a write Redis refuses still counts; it is logged and counted in
-   * {@link stats} `errors`), `skipped` is symbols already cached (or computed by a concurrent
+   * {@link stats} `errors`; a key holding another writer's value is computed but never written,
+   * and counts in neither), `skipped` is symbols already cached (or computed by a concurrent
    * reader), both over succeeded dates only.
    *
    * @throws ValidationError naming each bad option (`symbols`, `dates`, `compute`,
@@ -209,7 +210,8 @@ export class FeatureCache {
    * ```
    */
   warm(options: WarmOptions): Promise<WarmReport> {
-    return warmCache({ getManyOrCompute: (symbols, date, computeMissing) => this.#compute.getManyOrCompute(symbols, date, computeMissing, {}) }, options, this.#context.log);
+    const compute = this.#compute;
+    return warmCache({ getManyOrCompute: (symbols, date, missing, written) => compute.getManyOrCompute(symbols, date, missing, {}, written) }, options, this.#context.log);
   }
 
   /** Counters since construction or the last {@link resetStats}. */

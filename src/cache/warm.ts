@@ -86,7 +86,8 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** The one cache operation a warm needs: `getManyOrCompute`, single-flight with concurrent readers. */
 export interface WarmTarget {
-  getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing): Promise<Map<string, Features>>;
+  /** `written` is told how many computed vectors were written (another writer's keys are not). */
+  getManyOrCompute(symbols: readonly string[], date: string, computeMissing: ComputeMissing, written: (count: number) => void): Promise<Map<string, Features>>;
 }
 
 interface Plan {
@@ -144,12 +145,19 @@ function checkWarmOptions(options: WarmOptions): Plan {
 /** One date: one `getManyOrCompute`, whose compute (if any symbol is missing) is this warm's. */
 async function warmDate(target: WarmTarget, plan: Plan, date: string, stop: AbortSignal): Promise<DateOutcome> {
   let computed = 0;
+  let written = 0;
   try {
-    await target.getManyOrCompute(plan.symbols, date, (missing) => {
-      computed = missing.length;
-      return plan.compute(date, missing, stop);
-    });
-    return { ok: true, cached: computed, skipped: plan.symbols.length - computed };
+    await target.getManyOrCompute(
+      plan.symbols,
+      date,
+      (missing) => {
+        computed = missing.length;
+        return plan.compute(date, missing, stop);
+      },
+      (count) => (written = count),
+    );
+    // A vector computed for a key holding another writer's value is not written: neither cached nor skipped.
+    return { ok: true, cached: written, skipped: plan.symbols.length - computed };
   } catch (error) {
     return { ok: false, error };
   }

@@ -76,7 +76,7 @@ export function publishBufferFromEnv(env: RedisEnv = process.env): PublishBuffer
   return Object.keys(options).length === 0 ? undefined : options;
 }
 
-const defaults = Object.freeze({ maxQueuedEvents: 1000 });
+const defaults = Object.freeze({ maxQueuedEvents: 1000, replayIntervalMs: DEFAULT_REPLAY_INTERVAL_MS });
 
 /** The key {@link PUBLISH_BUFFER_DEFAULTS} still answers under its old name. */
 interface DeprecatedPublishBufferDefaults {
@@ -115,7 +115,7 @@ export class PublishBuffer {
   constructor(options: PublishBufferOptions, logger: Logger) {
     const [maxQueuedEvents, name] = renamedOption(options.maxQueuedEvents, 'buffer.maxQueuedEvents', options.maxSize, 'buffer.maxSize');
     this.#maxQueuedEvents = integerOption(maxQueuedEvents, PUBLISH_BUFFER_DEFAULTS.maxQueuedEvents, name);
-    this.replayIntervalMs = integerOption(options.replayIntervalMs, DEFAULT_REPLAY_INTERVAL_MS, 'buffer.replayIntervalMs', { max: MAX_TIMER_MS });
+    this.replayIntervalMs = integerOption(options.replayIntervalMs, PUBLISH_BUFFER_DEFAULTS.replayIntervalMs, 'buffer.replayIntervalMs', { max: MAX_TIMER_MS });
     if (options.persistPath !== undefined && (typeof options.persistPath !== 'string' || options.persistPath === '')) {
       throw new ConfigError('buffer.persistPath must be a non-empty path');
     }

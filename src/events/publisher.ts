@@ -122,7 +122,11 @@ export class EventPublisher {
    * @throws {ConfigError} naming the variable (or option) with a bad value.
    */
   static fromEnv(client: PublisherClient, env: RedisEnv = process.env, options: EventPublisherEnvOptions = {}): EventPublisher {
-    return new EventPublisher(client, { ...options, buffer: { ...options.buffer, ...publishBufferFromEnv(env) } });
+    const fromEnv = publishBufferFromEnv(env);
+    const buffer = { ...options.buffer, ...fromEnv };
+    // A set variable wins over the option under either of its names.
+    if (fromEnv?.maxQueuedEvents !== undefined) delete buffer.maxSize;
+    return new EventPublisher(client, { ...options, buffer });
   }
 
   /**

@@ -61,6 +61,16 @@ describe('FeatureCache.warm', () => {
     expect(await client.ttl(cache.key('A', d1))).toBe(-1);
   });
 
+  it("computes over another writer's value but never writes it, counting it neither cached nor skipped", async () => {
+    const [d1] = DATES as [string];
+    await client.set(cache.key('A', d1), '{"a": "text"}');
+    const { compute } = recordingCompute();
+    const report = await cache.warm({ symbols: ['A', 'BB'], dates: [d1], compute });
+    expect(report).toEqual({ datesAttempted: 1, datesSucceeded: 1, datesFailed: 0, cached: 1, skipped: 0, stopped: null });
+    expect(await client.get(cache.key('A', d1))).toBe('{"a": "text"}');
+    expect(await cache.get('BB', d1)).toEqual(vectorOf('BB', d1));
+  });
+
   it('counts a date whose compute throws, omits a symbol or returns a bad vector as failed, writes nothing for it, and never rejects', async () => {
     const [d1, d2, d3, d4] = DATES as [string, string, string, string];
     const log = recordingLogger();

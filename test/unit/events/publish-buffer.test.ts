@@ -79,7 +79,7 @@ describe('EventPublisher buffer: order, bound, replay', () => {
 
   it('still reads PUBLISH_BUFFER_DEFAULTS.maxSize, the deprecated key, without spreading it', () => {
     expect(PUBLISH_BUFFER_DEFAULTS.maxSize).toBe(1000);
-    expect({ ...PUBLISH_BUFFER_DEFAULTS }).toEqual({ maxQueuedEvents: 1000 });
+    expect({ ...PUBLISH_BUFFER_DEFAULTS }).toEqual({ maxQueuedEvents: 1000, replayIntervalMs: 5000 });
     expect(Object.isFrozen(PUBLISH_BUFFER_DEFAULTS)).toBe(true);
   });
 

@@ -111,6 +111,15 @@ describe('EventPublisher.fromEnv', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('a variable wins over options.buffer given under the deprecated name too (no alias conflict)', async () => {
+    const client = new FakePublishClient();
+    const publisher = EventPublisher.fromEnv(client, { [MAX]: '2' }, { buffer: { maxSize: 100 } });
+    client.down();
+    for (let n = 1; n <= 4; n++) await publisher.publish('signals.generated', signal(n));
+    expect(publisher.stats()).toMatchObject({ buffered: 2, dropped: 2 });
+    await publisher.close();
+  });
+
   it('keeps options.buffer for what the environment does not set, and the other options', async () => {
     const client = new FakePublishClient();
     const publisher = EventPublisher.fromEnv(client, { [INTERVAL]: '1' }, { buffer: { maxQueuedEvents: 2 } });
