@@ -76,6 +76,17 @@ export function publishBufferFromEnv(env: RedisEnv = process.env): PublishBuffer
   return Object.keys(options).length === 0 ? undefined : options;
 }
 
+/**
+ * `options` with the environment's buffer settings over them (`EventPublisher.fromEnv`): a set
+ * variable wins over the option under either of its names, the deprecated `maxSize` included.
+ */
+export function bufferUnderEnv(options: PublishBufferOptions | undefined, env: RedisEnv): PublishBufferOptions {
+  const fromEnv = publishBufferFromEnv(env);
+  const buffer = { ...options, ...fromEnv };
+  if (fromEnv?.maxQueuedEvents !== undefined) delete buffer.maxSize;
+  return buffer;
+}
+
 const defaults = Object.freeze({ maxQueuedEvents: 1000, replayIntervalMs: DEFAULT_REPLAY_INTERVAL_MS });
 
 /** The key {@link PUBLISH_BUFFER_DEFAULTS} still answers under its old name. */

@@ -17,7 +17,7 @@ import type { PositionEvent } from './position-event.js';
 import { PriceUpdateEvent } from './price-update-event.js';
 import type { PriceUpdateEventInit } from './schemas.js';
 import { InFlight } from './in-flight.js';
-import { DEFAULT_REPLAY_INTERVAL_MS, PublishBuffer, publishBufferFromEnv } from './publish-buffer.js';
+import { bufferUnderEnv, DEFAULT_REPLAY_INTERVAL_MS, PublishBuffer } from './publish-buffer.js';
 import { RetryTimer } from '../internal/backoff.js';
 import { isRetryablePublishError } from '../internal/retryable.js';
 import { isHighFrequencyChannel } from './publisher-types.js';
@@ -122,11 +122,7 @@ export class EventPublisher {
    * @throws {ConfigError} naming the variable (or option) with a bad value.
    */
   static fromEnv(client: PublisherClient, env: RedisEnv = process.env, options: EventPublisherEnvOptions = {}): EventPublisher {
-    const fromEnv = publishBufferFromEnv(env);
-    const buffer = { ...options.buffer, ...fromEnv };
-    // A set variable wins over the option under either of its names.
-    if (fromEnv?.maxQueuedEvents !== undefined) delete buffer.maxSize;
-    return new EventPublisher(client, { ...options, buffer });
+    return new EventPublisher(client, { ...options, buffer: bufferUnderEnv(options.buffer, env) });
   }
 
   /**
