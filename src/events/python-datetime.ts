@@ -6,7 +6,7 @@
  * as a numeric string, in seconds, or in milliseconds when its magnitude is above 2e10. Python's
  * `datetime` holds years 1-9999. Used on the lenient read path only.
  */
-import { daysInMonth, digitsAt } from '../internal/dates.js';
+import { daysInMonth, digitsAt, epochDay } from '../internal/dates.js';
 import { LaxProblem, describe } from './python-lax.js';
 
 /** A `datetime` as Pydantic builds it. */
@@ -41,9 +41,7 @@ function allDigits(text: string, from: number, count: number): boolean {
 
 /** Seconds from the epoch of a civil date and time read as UTC (years 1-9999). */
 function civilSeconds(year: number, month: number, day: number, secondOfDay: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime() / 1000 + secondOfDay;
+  return epochDay(year, month, day) * 86_400 + secondOfDay;
 }
 
 /** The RFC 3339 route of speedate: a datetime, or `undefined` when the text is not one. */

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../internal/errors.js';
 import { errorMessage } from '../internal/error-text.js';
+import { replacePythonTokens, type PythonToken } from '../internal/python-tokens.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -20,33 +21,9 @@ interface WellFormedString {
   isWellFormed(): boolean;
 }
 
-/**
- * `text` with every `NaN`, `Infinity` and `-Infinity` token outside string literals replaced by
- * its stand-in object (see {@link PYTHON_TOKEN_KEY}), or `undefined` when there is none (then the
- * text is simply not JSON).
- */
-function replacePythonTokens(text: string): string | undefined {
-  let out = '';
-  let copied = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c) i += 1; // backslash: skip the escaped character
-      else if (code === 0x22) inString = false;
-      continue;
-    }
-    if (code === 0x22) {
-      inString = true;
-      continue;
-    }
-    const token = text.startsWith('NaN', i) ? 'NaN' : text.startsWith('Infinity', i) ? 'Infinity' : text.startsWith('-Infinity', i) ? '-Infinity' : undefined;
-    if (token === undefined) continue;
-    out += `${text.slice(copied, i)}{${JSON.stringify(PYTHON_TOKEN_KEY)}:${JSON.stringify(token)}}`;
-    i += token.length - 1;
-    copied = i + 1;
-  }
-  return copied === 0 ? undefined : out + text.slice(copied);
+/** The stand-in text of a token: an object under {@link PYTHON_TOKEN_KEY} naming it. */
+function tokenStandIn(token: PythonToken): string {
+  return `{${JSON.stringify(PYTHON_TOKEN_KEY)}:${JSON.stringify(token)}}`;
 }
 
 /** Whether a decoded JSON value holds a string (or key) with an unpaired surrogate. */
@@ -75,7 +52,7 @@ export function decodePythonJsonText(subject: string, text: string): unknown {
   try {
     data = JSON.parse(text) as unknown;
   } catch (error) {
-    const replaced = replacePythonTokens(text);
+    const replaced = replacePythonTokens(text, tokenStandIn);
     try {
       if (replaced === undefined) throw error;
       data = JSON.parse(replaced) as unknown;

@@ -2,6 +2,7 @@
 import { validateSymbol } from '../cache/keys.js';
 import { ValidationError } from '../internal/errors.js';
 import type { ValidationIssue } from '../internal/errors.js';
+import { replacePythonTokens } from '../internal/python-tokens.js';
 import { timestampProblem } from '../events/formats.js';
 import { canonicalDecimal, readDecimal } from './decimal.js';
 import { parsePythonIsoDatetime } from './iso-datetime.js';
@@ -139,7 +140,6 @@ export function readPriceData(raw: string, symbol: string, nowMs: number, maxAge
 }
 
 const NOT_JSON = Symbol('not JSON');
-const NON_FINITE_TOKEN = /NaN|-?Infinity/y;
 
 /**
  * `json.loads`: JSON, plus the `NaN`, `Infinity` and `-Infinity` tokens Python's `json.dumps`
@@ -150,7 +150,7 @@ function parsePythonJson(raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch {
-    const replaced = replaceNonFiniteTokens(raw);
+    const replaced = replacePythonTokens(raw, () => 'null');
     if (replaced === undefined) return NOT_JSON;
     try {
       return JSON.parse(replaced) as unknown;
@@ -158,29 +158,6 @@ function parsePythonJson(raw: string): unknown {
       return NOT_JSON;
     }
   }
-}
-
-/** `raw` with each non-finite token outside strings replaced by `null`; undefined when it has none. */
-function replaceNonFiniteTokens(raw: string): string | undefined {
-  let out = '';
-  let copied = 0;
-  let inString = false;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 78 || c === 73 || c === 45) {
-      NON_FINITE_TOKEN.lastIndex = i;
-      if (NON_FINITE_TOKEN.test(raw)) {
-        out += `${raw.slice(copied, i)}null`;
-        copied = NON_FINITE_TOKEN.lastIndex;
-        i = copied - 1;
-      }
-    }
-  }
-  return copied === 0 ? undefined : out + raw.slice(copied);
 }
 
 function build(d: Record<string, unknown>, symbol: string, midFlags: number, timestamp: string, timestampMs: number): CachedPrice {
