@@ -45,17 +45,20 @@ describe('json codec: Python wire fixtures', () => {
   });
 });
 
+/** Floats and their `repr` (CPython 3.11), each checked alone and inside a vector. */
+const FLOAT_FORMS: [number, string][] = [
+  [1, '1.0'], [-1, '-1.0'], [0, '0.0'], [-0, '-0.0'], [0.5, '0.5'], [1e-4, '0.0001'],
+  [9.999999999999999e-5, '9.999999999999999e-05'], [1e-5, '1e-05'], [1e-7, '1e-07'],
+  [1.5e-7, '1.5e-07'], [1e16, '1e+16'], [9999999999999998, '9999999999999998.0'],
+  [1234567890123456.8, '1234567890123456.8'], [123456789012345680000, '1.2345678901234568e+20'],
+  [1e21, '1e+21'], [1e22, '1e+22'], [5e-324, '5e-324'], [Number.MAX_VALUE, '1.7976931348623157e+308'],
+  [2.2250738585072014e-308, '2.2250738585072014e-308'], [0.1, '0.1'], [-0.000123, '-0.000123'],
+  [123.456, '123.456'], [1e100, '1e+100'], [-2.5e-10, '-2.5e-10'],
+  [0.30000000000000004, '0.30000000000000004'], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'],
+];
+
 describe('json codec: Python text forms (expected strings produced by CPython 3.11 json.dumps)', () => {
-  it.each([
-    [1, '1.0'], [-1, '-1.0'], [0, '0.0'], [-0, '-0.0'], [0.5, '0.5'], [1e-4, '0.0001'],
-    [9.999999999999999e-5, '9.999999999999999e-05'], [1e-5, '1e-05'], [1e-7, '1e-07'],
-    [1.5e-7, '1.5e-07'], [1e16, '1e+16'], [9999999999999998, '9999999999999998.0'],
-    [1234567890123456.8, '1234567890123456.8'], [123456789012345680000, '1.2345678901234568e+20'],
-    [1e21, '1e+21'], [1e22, '1e+22'], [5e-324, '5e-324'], [Number.MAX_VALUE, '1.7976931348623157e+308'],
-    [2.2250738585072014e-308, '2.2250738585072014e-308'], [0.1, '0.1'], [-0.000123, '-0.000123'],
-    [123.456, '123.456'], [1e100, '1e+100'], [-2.5e-10, '-2.5e-10'],
-    [0.30000000000000004, '0.30000000000000004'], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'],
-  ])('float %s is written as %s', (value, text) => {
+  it.each(FLOAT_FORMS)('float %s is written as %s', (value, text) => {
     expect(pythonFloatRepr(value)).toBe(text);
   });
 
@@ -67,6 +70,17 @@ describe('json codec: Python text forms (expected strings produced by CPython 3.
     ['\udc00x', '"\\udc00x"'], ['\u2028', '"\\u2028"'],
   ])('key %j is written as %s', (key, text) => {
     expect(pythonStringLiteral(key)).toBe(text);
+  });
+
+  it.each(FLOAT_FORMS)('float %s inside a vector is written as %s', (value, text) => {
+    expect(encodePythonJson({ a: 1.5, v: value })).toBe(`{"a": 1.5, "v": ${text}}`);
+  });
+
+  it('writes thousands of distinct names exactly (the memo of encoded names is bounded and starts over)', () => {
+    for (let i = 0; i < 10_000; i++) {
+      const name = `f\u00e9${i}`;
+      expect(encodePythonJson({ [name]: i })).toBe(`{${pythonStringLiteral(name)}: ${i}.0}`);
+    }
   });
 
   it('writes keys that look like tokens exactly as Python does, and reads them back unchanged', () => {
@@ -103,6 +117,16 @@ describe('json codec: round trips', () => {
   it('decodes escaped keys on the token path like JSON.parse does', () => {
     const text = '{"\\u00e9\\n\\"\\\\\\ud83d\\ude00": NaN, "plain": Infinity}';
     expectSameFeatures(decoded(decodePythonJsonText(text)), { 'é\n"\\😀': NaN, plain: Infinity });
+  });
+
+  it('property: the encoding is each name and float in its Python form, joined as json.dumps joins them', () => {
+    fc.assert(
+      fc.property(vectors(jsonName), (features) => {
+        const expected = Object.keys(features).map((name) => `${pythonStringLiteral(name)}: ${pythonFloatRepr(features[name] as number)}`);
+        expect(encodePythonJson(features)).toBe(`{${expected.join(', ')}}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('property: decode(encode(x)) is x, key order and every value (Object.is)', () => {
