@@ -12,6 +12,7 @@ export default defineConfig({
     'execution-gateway': 'examples/execution-gateway/src/main.ts',
     orchestrator: 'examples/orchestrator/src/main.ts',
     demo: 'examples/demo/main.ts',
+    'market-data-feed': 'examples/market-data-feed/src/main.ts',
   },
   outDir: '.tmp/examples-build',
   format: ['esm'],

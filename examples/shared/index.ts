@@ -13,6 +13,8 @@ export {
   weekdays,
 } from './market-data/generate.js';
 export { parseMarketCsv } from './market-data/parse.js';
+export type { Uniform } from './market-data/random.js';
+export { hashString, mulberry32, normalSource } from './market-data/random.js';
 export { loadMarketData, MARKET_DATA_FILE, MarketData } from './market-data/market-data.js';
 export type { Alpha158Features } from './features/alpha158.js';
 export { ALPHA158_HISTORY, computeAlpha158 } from './features/alpha158.js';
