@@ -65,3 +65,19 @@ export function dateVar(env: Env, name: string): string | undefined {
   if (problem !== undefined) throw configError(name, problem);
   return raw;
 }
+
+const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/**
+ * A boolean variable as pydantic reads upstream's settings (`true`/`false`, `1`/`0`, `yes`/`no`,
+ * `on`/`off`, `t`/`f`, `y`/`n`, any case), or `fallback` when unset or empty. @throws ConfigError
+ */
+export function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const lower = raw.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw configError(name, `must be true or false (or 1/0, yes/no, on/off), got "${raw}"`);
+}

@@ -5,14 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Registry } from 'prom-client';
 import { EventPublisher } from '@trading-platform/redis-client';
 import type { EventStreamSink, Logger, RedisClient } from '@trading-platform/redis-client';
 import { BadRequestError } from '../../lib/bad-request.js';
+import { addMetricsRoute } from '../../lib/metrics.js';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
 import type { MarketData } from '../../shared/index.js';
 import { parseOrderRequest } from './orders.js';
 import type { RejectedOrder } from './orders.js';
+import { registerGatewayMetrics } from './metrics.js';
 import { PaperBroker } from './paper-broker.js';
 import type { Fill, Position } from './paper-broker.js';
 
@@ -58,7 +61,8 @@ export interface GatewayHealth extends RedisHealth {
 
 /**
  * Builds the gateway: `POST /api/v1/orders`, `GET /api/v1/positions[?strategy_id=]`,
- * `GET /health`. Each batch publishes one `OrderEvent` (accepted/rejected counts) on
+ * `GET /health` and `GET /metrics` (Prometheus text: the SDK's metrics and the gateway's orders
+ * and fills, from the app's own registry). Each batch publishes one `OrderEvent` (accepted/rejected counts) on
  * `orders.executed` and one `PositionEvent` per fill on `positions.updated`.
  *
  * @example
@@ -73,12 +77,15 @@ export function buildExecutionGateway(deps: ExecutionGatewayDeps): FastifyInstan
   const publisher = deps.redis ? EventPublisher.fromEnv(deps.redis, deps.env ?? {}, { logger: log, ...(deps.stream ? { stream: deps.stream } : {}) }) : null;
   const days = deps.marketData.tradingDays();
   const lastDay = days[days.length - 1] as string;
+  const registry = new Registry();
+  const metrics = registerGatewayMetrics(registry);
 
   app.post('/api/v1/orders', async (request): Promise<OrderResponse> => {
     const batch = parseOrderRequest(request.body, broker, lastDay);
     const fills = batch.accepted.map((order) => broker.fill(batch.strategyId, order.symbol, order.quantity, batch.asOfDate));
     const runId = randomUUID();
     const numOrders = batch.accepted.length + batch.rejected.length;
+    metrics.observeBatch(fills.length, batch.rejected.length, fills);
     await publisher?.publishOrderEvent({
       runId,
       strategyId: batch.strategyId,
@@ -127,6 +134,8 @@ export function buildExecutionGateway(deps: ExecutionGatewayDeps): FastifyInstan
       timestamp: new Date().toISOString(),
     };
   });
+
+  addMetricsRoute(app, registry);
 
   app.addHook('onClose', async () => {
     await publisher?.close();

@@ -3,14 +3,18 @@
  * tests and the demo run it in-process and `main.ts` runs it from the environment.
  */
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { Registry } from 'prom-client';
 import { EventPublisher, FeatureCache } from '@trading-platform/redis-client';
-import type { Logger, RedisClient } from '@trading-platform/redis-client';
+import type { Logger, RedisClient, SignalEventInit } from '@trading-platform/redis-client';
+import { addMetricsRoute } from '../../lib/metrics.js';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
 import { ModelError } from '../../shared/index.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
 import { FeatureHydration } from './hydration.js';
+import { registerSignalServiceMetrics } from './metrics.js';
+import type { RequestOutcome } from './metrics.js';
 import type { FeatureHydrationOptions, HydrationHealth } from './hydration.js';
 import { parseGenerateRequest } from './request.js';
 import { SignalGenerator } from './signal-generator.js';
@@ -96,7 +100,9 @@ export class ModelUnavailableError extends Error {
 }
 
 /**
- * Builds the signal service: `POST /api/v1/signals/generate` and `GET /health`. Each
+ * Builds the signal service: `POST /api/v1/signals/generate`, `GET /health` and `GET /metrics`
+ * (Prometheus text: the SDK's metrics and the upstream `signal_service_*` ones, from the app's own
+ * registry). Each
  * generation reads features through the cache (one `getManyOrCompute`), logs the request's
  * cache hits, misses and joined computations and publishes a `SignalEvent` on `signals.generated`.
  * With `featureHydration.enabled`, it also starts warming the cache in the background.
@@ -120,7 +126,19 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   // In the background: the service serves from the start, as upstream's lifespan task does.
   hydration.start();
 
-  app.post('/api/v1/signals/generate', async (request): Promise<SignalResponse> => {
+  const registry = new Registry();
+  const metrics = registerSignalServiceMetrics(registry, { redis: deps.redis, publisher });
+
+  /** Publishes the generation's `SignalEvent`; one that had to wait in the outage buffer is counted. */
+  const publishSignal = async (event: SignalEventInit): Promise<void> => {
+    if (publisher === null) return;
+    const rejectedBefore = publisher.stats().rejected;
+    const receivers = await publisher.publishSignalEvent(event);
+    // null: buffered (connection-level failure, or queued behind buffered events) or refused by Redis.
+    if (receivers === null && publisher.stats().rejected === rejectedBefore) metrics.signalBuffered();
+  };
+
+  const generate = async (request: FastifyRequest): Promise<SignalResponse> => {
     if (generator === null) throw new ModelUnavailableError(`no model loaded: ${modelError}`);
     const parsed = parseGenerateRequest(request.body, deps.marketData, defaults);
     const result = await generator.generate(parsed);
@@ -129,7 +147,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       { as_of_date: result.asOfDate, hits: result.hits, misses: result.misses, joined: result.joined, hit_rate: total === 0 ? 0 : result.hits / total },
       'feature cache',
     );
-    await publisher?.publishSignalEvent({
+    await publishSignal({
       strategyId: generator.model.strategy,
       symbols: [...parsed.symbols],
       numSignals: result.signals.length,
@@ -146,6 +164,18 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
         cache: { hits: result.hits, misses: result.misses, joined: result.joined },
       },
     };
+  };
+
+  app.post('/api/v1/signals/generate', async (request): Promise<SignalResponse> => {
+    const started = performance.now();
+    let outcome: RequestOutcome = 'error';
+    try {
+      const response = await generate(request);
+      outcome = 'success';
+      return response;
+    } finally {
+      metrics.observeRequest(outcome, (performance.now() - started) / 1000);
+    }
   });
 
   app.get('/health', async (_request, reply): Promise<SignalHealth> => {
@@ -165,6 +195,8 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
       timestamp: new Date().toISOString(),
     };
   });
+
+  addMetricsRoute(app, registry);
 
   app.addHook('onClose', async () => {
     await hydration.stop();

@@ -2,9 +2,8 @@
  * The signal service's configuration from the environment. Redis variables are read by
  * `RedisClient.fromEnv`; these are the service's own.
  */
-import { ConfigError } from '@trading-platform/redis-client';
 import { defaultDataDir, defaultModelPath } from '../../lib/paths.js';
-import { intVar, stringVar } from '../../lib/env.js';
+import { boolVar, intVar, stringVar } from '../../lib/env.js';
 import type { Env } from '../../lib/env.js';
 import { HYDRATION_DEFAULTS } from './hydration.js';
 import type { FeatureHydrationOptions } from './hydration.js';
@@ -31,22 +30,6 @@ export interface SignalServiceConfig {
    * `FEATURE_HYDRATION_DAYS` (default 60, upstream's `DEFAULT_FEATURE_HYDRATION_DAYS`).
    */
   featureHydration: Required<Pick<FeatureHydrationOptions, 'enabled' | 'timeoutSeconds' | 'days'>>;
-}
-
-const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
-const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
-
-/**
- * A boolean variable as pydantic reads upstream's settings (`true`/`false`, `1`/`0`, `yes`/`no`,
- * `on`/`off`, `t`/`f`, `y`/`n`, any case), or `fallback` when unset or empty. @throws ConfigError
- */
-export function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const lower = raw.toLowerCase();
-  if (TRUE.has(lower)) return true;
-  if (FALSE.has(lower)) return false;
-  throw new ConfigError(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}"`, { context: { variable: name } });
 }
 
 /** Reads the configuration. @throws ConfigError naming the variable with a bad value. */

@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics of the example services: each service has its own prom-client `Registry`
+ * (never the global one, so the demo's services in one process do not collide) holding the SDK's
+ * metrics and the service's own, served as `GET /metrics` in the Prometheus text format.
+ */
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+
+/** The Prometheus text a scrape of `registry` returns, with its content type. */
+export async function scrape(registry: Registry): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
+
+/**
+ * Adds `GET /metrics` to `app`: the Prometheus text of `registry`, with prom-client's content
+ * type. Scrapes are logged at `warn` and above only, so a 1 s scrape interval does not flood the log.
+ */
+export function addMetricsRoute(app: FastifyInstance, registry: Registry): void {
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    const { contentType, body } = await scrape(registry);
+    return reply.type(contentType).send(body);
+  });
+}
+
+/** A counter read from a running total at scrape time. */
+export interface CollectedCounter<L extends string> {
+  name: string;
+  help: string;
+  /** The label names; `read` returns one value per label combination. @default [] */
+  labelNames?: readonly L[];
+  /**
+   * The current totals, as `[labels, value]` pairs. Each value must never decrease (it is a
+   * counter): a total the service already keeps, such as a `stats()` field.
+   */
+  read: () => Iterable<readonly [Partial<Record<L, string>>, number]>;
+}
+
+/**
+ * Registers a counter whose values are copied from `read()` at each scrape: for totals the
+ * service or the SDK already counts (e.g. `EventPublisher.stats().replayed`), so they are not
+ * counted twice and cannot drift.
+ */
+export function collectedCounter<L extends string>(registry: Registry, spec: CollectedCounter<L>): Counter<L> {
+  const read = spec.read;
+  return new Counter<L>({
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labelNames ?? [],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, value] of read()) this.inc(labels, value);
+    },
+  });
+}
