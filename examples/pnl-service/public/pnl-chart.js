@@ -1,0 +1,123 @@
+/* The P&L curve of the dashboard (uPlot): the snapshot's recent points plus one per update, green above zero and red below. */
+/* global ResizeObserver, requestAnimationFrame, uPlot */
+import { formatDecimal, formats } from './format.js';
+
+/** Same bound as the service's snapshot curve. */
+const MAX_CURVE_POINTS = 600;
+const COLORS = { gain: '#0a7c43', loss: '#c62828', gainFill: 'rgba(10,124,67,0.12)', lossFill: 'rgba(198,40,40,0.12)' };
+const AXIS = { stroke: '#5b6472', grid: { stroke: '#eceff3' }, ticks: { stroke: '#eceff3' } };
+
+/** A vertical gradient that switches from `above` to `below` where the y scale crosses 0. */
+function splitAtZero(u, above, below) {
+  const { top, height } = u.bbox;
+  const zero = u.valToPos(0, 'y', true);
+  if (!(height > 0) || !Number.isFinite(zero)) return above;
+  const stop = Math.min(1, Math.max(0, (zero - top) / height));
+  const gradient = u.ctx.createLinearGradient(0, top, 0, top + height);
+  gradient.addColorStop(0, above);
+  gradient.addColorStop(stop, above);
+  gradient.addColorStop(stop, below);
+  gradient.addColorStop(1, below);
+  return gradient;
+}
+
+/** The y range always holds 0, so the fill reads as profit above the line and loss below. */
+function rangeWithZero(_u, min, max) {
+  const lo = Math.min(0, min ?? 0);
+  const hi = Math.max(0, max ?? 0);
+  return lo === hi ? [lo - 1, hi + 1] : uPlot.rangeNum(lo, hi, 0.1, true);
+}
+
+/**
+ * Draws the curve in `el` (sized by CSS; the chart follows its width) and writes the hovered
+ * point into `readout`. Totals are parsed to Number here only: the chart is the one consumer
+ * that needs floats. `el.dataset.points` says how many points are drawn.
+ */
+export function createPnlChart(el, readout) {
+  let t = [];
+  let y = [];
+  const size = () => ({ width: Math.floor(el.clientWidth), height: Math.floor(el.clientHeight) });
+
+  const showReadout = (u) => {
+    const index = u.cursor.idx;
+    if (index == null || u.data[1][index] == null) {
+      readout.textContent = '';
+      return;
+    }
+    const value = formatDecimal(formats.money, u.data[1][index].toFixed(2));
+    readout.textContent = `${formats.time.format(new Date(u.data[0][index] * 1000))}  ${value.text}`;
+    readout.dataset.sign = value.sign;
+  };
+
+  const options = {
+    ...size(),
+    legend: { show: false },
+    cursor: { y: false, points: { size: 7 } },
+    scales: { x: { time: true }, y: { range: rangeWithZero } },
+    axes: [
+      {
+        ...AXIS,
+        space: 70,
+        values: (_u, splits, _axis, _space, incrSeconds) => splits.map((s) => (incrSeconds >= 60 ? formats.clock : formats.time).format(new Date(s * 1000))),
+      },
+      { ...AXIS, size: 64, values: (_u, splits) => splits.map((v) => formats.axis.format(v)) },
+    ],
+    series: [
+      {},
+      {
+        label: 'Total P&L',
+        width: 2,
+        points: { show: false },
+        fillTo: 0,
+        stroke: (u) => splitAtZero(u, COLORS.gain, COLORS.loss),
+        fill: (u) => splitAtZero(u, COLORS.gainFill, COLORS.lossFill),
+      },
+    ],
+    hooks: { setCursor: [showReadout] },
+  };
+  const plot = new uPlot(options, [t, y], el);
+  // Only width changes matter (the height is fixed by CSS), which also keeps resizing from looping.
+  let width = options.width;
+  new ResizeObserver(() => {
+    requestAnimationFrame(() => {
+      const next = size();
+      if (next.width !== width) {
+        width = next.width;
+        plot.setSize(next);
+      }
+    });
+  }).observe(el);
+
+  const add = (point) => {
+    const seconds = Date.parse(point.t) / 1000;
+    const value = Number(point.total_pl);
+    if (!Number.isFinite(seconds) || !Number.isFinite(value)) return;
+    const last = t.length - 1;
+    if (last >= 0 && seconds < t[last]) return; // older than what is drawn: the snapshot already had it
+    if (last >= 0 && seconds === t[last]) {
+      y[last] = value;
+    } else {
+      t.push(seconds);
+      y.push(value);
+    }
+    if (t.length > MAX_CURVE_POINTS) {
+      t.splice(0, t.length - MAX_CURVE_POINTS);
+      y.splice(0, y.length - MAX_CURVE_POINTS);
+    }
+  };
+
+  return {
+    /** Replaces the curve (a snapshot's `curve`). */
+    reset(points) {
+      t = [];
+      y = [];
+      for (const point of points) add(point);
+    },
+    /** Appends an update's `point`. */
+    add,
+    render() {
+      plot.setData([t, y]);
+      el.dataset.points = String(t.length);
+    },
+  };
+}
