@@ -4,6 +4,7 @@ import type { SignalEvent } from '@trading-platform/redis-client';
 import type { FastifyInstance } from 'fastify';
 import { findFreePort, startFaultProxy, useRedisServer, waitFor } from '../../../test/harness/index.js';
 import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
+import { sampleValue, scrapeApp } from '../../lib/test/prometheus-text.js';
 import { connectFromEnv } from '../../lib/redis.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
 import { buildSignalService } from '../src/app.js';
@@ -71,9 +72,19 @@ describe('signal service on a real Redis', () => {
       const date = tradingDay(marketData, 3);
       expect((await generate(app, date)).signals.length).toBeGreaterThan(0);
       expect(received).toEqual([]);
+      const during = await scrapeApp(app);
+      expect(sampleValue(during, 'signal_service_redis_connection_status')).toBe(0);
+      expect(sampleValue(during, 'signal_service_signals_buffered_total')).toBe(1);
+      expect(sampleValue(during, 'signal_service_redis_fallback_buffer_size')).toBe(1);
       await proxy.setMode('pass');
       await waitFor(() => received.length === 1, { timeoutMs: 20_000, description: 'the buffered signal to be replayed' });
       expect(received[0]).toMatchObject({ asOfDate: date, symbols: SYMBOLS });
+      const after = await scrapeApp(app);
+      expect(sampleValue(after, 'signal_service_redis_connection_status')).toBe(1);
+      expect(sampleValue(after, 'signal_service_signals_replayed_total')).toBe(1);
+      expect(sampleValue(after, 'signal_service_redis_fallback_buffer_size')).toBe(0);
+      expect(sampleValue(after, 'signal_service_signals_buffered_total')).toBe(1);
+      expect(sampleValue(after, 'signal_service_signals_dropped_total')).toBe(0);
     } finally {
       await subscriber.close();
       await listener.close();
