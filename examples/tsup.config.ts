@@ -22,5 +22,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: false,
-  external: ['@trading-platform/redis-client', '@trading-platform/redis-client/embedded', 'fastify', 'valibot'],
+  // Fastify's plugins resolve files and require Node built-ins at run time: never bundled, like Fastify itself.
+  external: ['@trading-platform/redis-client', '@trading-platform/redis-client/embedded', 'fastify', '@fastify/static', 'prom-client', 'decimal.js', 'valibot'],
 });
