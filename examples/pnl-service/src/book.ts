@@ -169,8 +169,8 @@ export class PnlBook {
 
   /**
    * Takes `price` as `symbol`'s mark unless it is older than the mark held (by `timestampMs`) or
-   * not a finite decimal > 0. `receivedAtMs` is when the service got it ({@link lastPriceAtMs}).
-   * Returns whether the mark changed.
+   * not a finite decimal > 0. `receivedAtMs` is when the service got it: {@link lastPriceAtMs} is
+   * the latest of these. Returns whether the mark changed.
    */
   applyPrice(symbol: string, price: string, timestampMs: number, receivedAtMs: number = Date.now()): boolean {
     const value = parseMoney(price);
@@ -181,7 +181,7 @@ export class PnlBook {
       return false;
     }
     this.#marks.set(symbol, { price: value, timestampMs: at });
-    this.#lastPriceAtMs = receivedAtMs;
+    this.#lastPriceAtMs = Math.max(this.#lastPriceAtMs ?? Number.NEGATIVE_INFINITY, receivedAtMs);
     this.#stats.prices += 1;
     this.#changed({ kind: 'price', symbol });
     return true;
