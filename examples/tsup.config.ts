@@ -13,6 +13,7 @@ export default defineConfig({
     orchestrator: 'examples/orchestrator/src/main.ts',
     demo: 'examples/demo/main.ts',
     'market-data-feed': 'examples/market-data-feed/src/main.ts',
+    'pnl-service': 'examples/pnl-service/src/main.ts',
   },
   outDir: '.tmp/examples-build',
   format: ['esm'],
