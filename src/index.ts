@@ -128,3 +128,32 @@ export type {
 } from './streams/delivery.js';
 export { ENTRY_FIELDS } from './streams/entry.js';
 export { DEAD_LETTER_FIELDS } from './streams/dead-letter.js';
+
+export { DIAGNOSTICS_CHANNELS } from './diagnostics/channels.js';
+export type { DiagnosticsChannelName } from './diagnostics/channels.js';
+export type {
+  CacheComputeContext,
+  CacheInvalidateMessage,
+  CacheJoinMessage,
+  CacheLocalEvictionMessage,
+  CacheLocalInvalidationMessage,
+  CacheLookupMessage,
+  CacheReadContext,
+  CacheReadOperation,
+  CacheWriteMessage,
+  CacheWriteOperation,
+  ClientCommandContext,
+  ClientReconnectMessage,
+  ClientStatusMessage,
+  ClientStatusName,
+  PriceReadMessage,
+  PriceWriteMessage,
+  PublishContext,
+  PublishOutcome,
+  PublishOutcomeMessage,
+  StreamAppendMessage,
+  StreamDeliveryMessage,
+  StreamDeliveryOutcome,
+  SubscriberMessage,
+  SubscriberOutcome,
+} from './diagnostics/payloads.js';

@@ -1,4 +1,6 @@
 /** Read-or-compute for a `FeatureCache`: single-flight per key, one batched computation for the misses of many. */
+import { dc, traced } from '../diagnostics/channels.js';
+import type { CacheComputeContext } from '../diagnostics/payloads.js';
 import { ValidationError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
 import type { FeatureKeys } from './keys.js';
@@ -29,11 +31,12 @@ export class FeatureCompute {
   async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions): Promise<Features> {
     this.#writes.ttlOf(options);
     const key = this.#keys.key(symbol, date);
+    if (dc.cacheJoin.hasSubscribers && this.#flights.has(key)) dc.cacheJoin.publish({ operation: 'getOrCompute' });
     return this.#flights.run(key, async () => {
       const held = new Set<string>();
       const cached = await this.#reads.get(symbol, date, held);
       if (cached !== null) return cached;
-      const features = await compute();
+      const features = traced(dc.cacheCompute) ? await tracedCompute({ operation: 'getOrCompute', keys: 1 }, compute) : await compute();
       // Another writer's value (foreign, or a newer f64 version) is never written over.
       if (!held.has(key)) await this.#writes.set(symbol, date, features, options);
       return features;
@@ -61,6 +64,7 @@ export class FeatureCompute {
       if (features !== null) continue;
       missing.push(symbol);
       if (!this.#flights.has(this.#keys.key(symbol, date))) owned.push(symbol);
+      else if (dc.cacheJoin.hasSubscribers) dc.cacheJoin.publish({ operation: 'getManyOrCompute' });
     }
     if (missing.length > 0) {
       let batch: Promise<Map<string, Features>> | undefined;
@@ -86,7 +90,11 @@ export class FeatureCompute {
     held: Set<string>,
     written: ((count: number) => void) | undefined,
   ): Promise<Map<string, Features>> {
-    const computed = new Map(entriesOf(await computeMissing([...symbols])));
+    const given = [...symbols];
+    const entries = traced(dc.cacheCompute)
+      ? await tracedCompute({ operation: 'getManyOrCompute', keys: given.length }, () => computeMissing(given))
+      : await computeMissing(given);
+    const computed = new Map(entriesOf(entries));
     const absent = symbols.filter((s) => !computed.has(s));
     if (absent.length > 0) {
       throw new ValidationError('computeMissing result', [{ path: '', message: `no features returned for ${absent.join(', ')}` }]);
@@ -96,4 +104,9 @@ export class FeatureCompute {
     written?.(writable.length);
     return computed;
   }
+}
+
+/** Runs the caller's computation traced on `trading-platform:cache:compute`; a synchronous throw rejects, as untraced. */
+function tracedCompute<T>(context: CacheComputeContext, compute: () => Promise<T> | T): Promise<T> {
+  return dc.cacheCompute.tracePromise(async () => compute(), context);
 }

@@ -1,5 +1,7 @@
 /** `FeatureCache`: the feature store's public face, wiring its reads, writes, invalidation, compute and local tier. */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc, traced } from '../diagnostics/channels.js';
+import { trackLive, type LiveCache } from '../diagnostics/live.js';
 import { componentLogger } from '../internal/logger.js';
 import type { Features } from './codecs/index.js';
 import { FeatureCompute, type ComputeMissing } from './compute.js';
@@ -45,6 +47,8 @@ export class FeatureCache {
   readonly #writes: FeatureWrites;
   readonly #invalidation: FeatureInvalidation;
   readonly #compute: FeatureCompute;
+  /** Leaves the live-object registry (with a local tier, the cache reports its size at scrape time). */
+  readonly #untrack: () => void;
 
   /** Invalid options throw a `ConfigError` naming the option as written (a local tier on a cluster or sentinel too). */
   constructor(client: RedisClient, options: FeatureCacheOptions = {}) {
@@ -58,6 +62,12 @@ export class FeatureCache {
     this.#writes = new FeatureWrites(this.#context, resolved);
     this.#invalidation = new FeatureInvalidation(this.#context);
     this.#compute = new FeatureCompute(keys, this.#reads, this.#writes);
+    this.#untrack = local ? trackLive(this, FeatureCache.#live) : noop;
+  }
+
+  static #live(cache: FeatureCache): LiveCache | undefined {
+    const local = cache.#local;
+    return local && { kind: 'cache', localEntries: local.tier.size };
   }
 
   /** The key of one vector. @throws InvalidKeyError */
@@ -84,7 +94,8 @@ export class FeatureCache {
 
   /** A cached vector, or `null` on a miss, a corrupt entry or a Redis error. @throws InvalidKeyError */
   get(symbol: string, date: string): Promise<Features | null> {
-    return this.#reads.get(symbol, date);
+    if (!traced(dc.cacheRead)) return this.#reads.get(symbol, date);
+    return dc.cacheRead.tracePromise(this.#reads.get, { operation: 'get', keys: 1 }, this.#reads, symbol, date);
   }
 
   /**
@@ -92,7 +103,8 @@ export class FeatureCache {
    * as a Map in input order; `null` for each miss. @throws InvalidKeyError before sending.
    */
   getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
-    return this.#reads.getMany(symbols, date);
+    if (!traced(dc.cacheRead)) return this.#reads.getMany(symbols, date);
+    return dc.cacheRead.tracePromise(this.#reads.getMany, { operation: 'getMany', keys: countOf(symbols) }, this.#reads, symbols, date);
   }
 
   /**
@@ -106,7 +118,8 @@ export class FeatureCache {
    * larger than the largest Buffer), before anything is sent.
    */
   getMatrix(symbols: readonly string[], date: string, options: MatrixOptions = {}): Promise<FeatureMatrix> {
-    return this.#reads.getMatrix(symbols, date, options);
+    if (!traced(dc.cacheRead)) return this.#reads.getMatrix(symbols, date, options);
+    return dc.cacheRead.tracePromise(this.#reads.getMatrix, { operation: 'getMatrix', keys: countOf(symbols) }, this.#reads, symbols, date, options);
   }
 
   /**
@@ -236,6 +249,14 @@ export class FeatureCache {
 
   /** Stops the local tier's invalidation connection. The shared client stays open. */
   async close(): Promise<void> {
+    this.#untrack();
     await this.#local?.close();
   }
+}
+
+function noop(): void {}
+
+/** Symbols asked for, for diagnostics; a bad argument is the read's to reject, not this count's. */
+function countOf(symbols: readonly string[]): number {
+  return Array.isArray(symbols) ? symbols.length : 0;
 }

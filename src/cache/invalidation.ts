@@ -1,5 +1,7 @@
 /** Deleting vectors from a `FeatureCache`: one key, or every date of a symbol or symbol of a date (SCAN + UNLINK). */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc } from '../diagnostics/channels.js';
+import type { CacheInvalidateMessage } from '../diagnostics/payloads.js';
 import { errorMessage } from '../internal/error-text.js';
 import type { Logger } from '../internal/logger.js';
 import type { CacheContext } from './context.js';
@@ -38,10 +40,13 @@ export class FeatureInvalidation {
     const key = this.#keys.key(symbol, date);
     this.#local?.delete(key);
     try {
-      return (await this.#client.del([key])) > 0;
+      const deleted = await this.#client.del([key]);
+      if (dc.cacheInvalidate.hasSubscribers) dc.cacheInvalidate.publish({ operation: 'invalidate', deleted, errors: 0 });
+      return deleted > 0;
     } catch (err) {
       this.#counters.errors++;
       this.#log.warn({ err: errorMessage(err), key }, 'invalidate failed');
+      if (dc.cacheInvalidate.hasSubscribers) dc.cacheInvalidate.publish({ operation: 'invalidate', deleted: 0, errors: 1 });
       return false;
     } finally {
       this.#local?.delete(key);
@@ -50,16 +55,17 @@ export class FeatureInvalidation {
 
   /** See `FeatureCache.invalidateSymbol`. */
   async invalidateSymbol(symbol: string): Promise<number> {
-    return this.#unlinkMatching(this.#keys.symbolPattern(symbol));
+    return this.#unlinkMatching(this.#keys.symbolPattern(symbol), 'invalidateSymbol');
   }
 
   /** See `FeatureCache.invalidateDate`. */
   async invalidateDate(date: string): Promise<number> {
-    return this.#unlinkMatching(this.#keys.datePattern(date));
+    return this.#unlinkMatching(this.#keys.datePattern(date), 'invalidateDate');
   }
 
-  async #unlinkMatching(pattern: string): Promise<number> {
+  async #unlinkMatching(pattern: string, operation: CacheInvalidateMessage['operation']): Promise<number> {
     let deleted = 0;
+    let errors = 0;
     let batch: string[] = [];
     try {
       for await (const key of this.#client.scan({ match: pattern, count: SCAN_COUNT })) {
@@ -71,9 +77,11 @@ export class FeatureInvalidation {
       }
       if (batch.length > 0) deleted += await this.#unlink(batch);
     } catch (err) {
+      errors = 1;
       this.#counters.errors++;
       this.#log.warn({ err: errorMessage(err), pattern, deleted }, 'bulk invalidation failed');
     }
+    if (dc.cacheInvalidate.hasSubscribers) dc.cacheInvalidate.publish({ operation, deleted, errors });
     return deleted;
   }
 

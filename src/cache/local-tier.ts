@@ -1,5 +1,6 @@
 /** The local tier of a `FeatureCache`: decoded vectors in process, and the tracking connection that keeps them fresh. */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc } from '../diagnostics/channels.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ConfigError, RedisClosedError, RedisConnectionError, RedisSdkError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
@@ -8,6 +9,16 @@ import type { LocalTierOptions } from './options.js';
 interface Entry {
   features: Features;
   expiresAt: number;
+}
+
+/** The eviction messages, one frozen object each: nothing is allocated per eviction. */
+const EXPIRED = Object.freeze({ reason: 'expired' as const });
+const CAPACITY = Object.freeze({ reason: 'capacity' as const });
+
+/** An invalidation Redis sent on the tracking connection: applied, and reported on `cache:local-invalidation`. */
+function receiveInvalidation(tier: LocalTier, key: string | null): void {
+  tier.invalidate(key);
+  if (dc.cacheLocalInvalidation.hasSubscribers) dc.cacheLocalInvalidation.publish({ all: key === null });
 }
 
 /**
@@ -69,7 +80,10 @@ export class LocalTier {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     this.#entries.delete(key);
-    if (entry.expiresAt <= Date.now()) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      if (dc.cacheLocalEviction.hasSubscribers) dc.cacheLocalEviction.publish(EXPIRED);
+      return undefined;
+    }
     this.#entries.set(key, entry);
     return entry.features;
   }
@@ -89,6 +103,7 @@ export class LocalTier {
     if (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
+      if (dc.cacheLocalEviction.hasSubscribers) dc.cacheLocalEviction.publish(CAPACITY);
     }
   }
 
@@ -148,8 +163,9 @@ export class TrackedLocalTier {
     }
     const tier = new LocalTier(options.maxEntries, options.ttlMs);
     const tracker = client.duplicate({
-      tracking: { prefix: `${prefix}:`, onInvalidate: (key) => tier.invalidate(key) },
+      tracking: { prefix: `${prefix}:`, onInvalidate: (key) => receiveInvalidation(tier, key) },
       closeWithParent: true,
+      component: 'local-tier',
     });
     tracker.on('ready', () => tier.start());
     tracker.on('reconnecting', () => tier.stop());

@@ -1,5 +1,7 @@
 /** The reads of a `FeatureCache` (`get`, `getMany`, `getMatrix`) and the one decoding step they share. */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc } from '../diagnostics/channels.js';
+import type { CacheReadOperation } from '../diagnostics/payloads.js';
 import { errorMessage } from '../internal/error-text.js';
 import type { Logger } from '../internal/logger.js';
 import { buildF64, F64Reader, inspectStored, isF64Value, Rejection, type Features, type NameSet } from './codecs/index.js';
@@ -7,7 +9,7 @@ import type { CacheContext } from './context.js';
 import type { FeatureKeys } from './keys.js';
 import type { FillTicket, LocalTier } from './local-tier.js';
 import { checkMatrixOptions, MatrixBuilder, type FeatureMatrix, type MatrixOptions } from './matrix.js';
-import type { CacheCounters } from './stats.js';
+import { CacheCounters } from './stats.js';
 
 /**
  * Reads fail open: a Redis error is a miss (counted, logged). A stored value that is not a valid
@@ -19,6 +21,10 @@ import type { CacheCounters } from './stats.js';
  * {@link #decode}; `get` and `getMany` then build the vector (and, with a local tier, freeze it
  * and offer it to the tier), `getMatrix` copies it into its row. Nothing is allocated per key
  * beyond the vector itself.
+ *
+ * Every read counts into a {@link CacheCounters}: the cache's own, or, while
+ * `trading-platform:cache:lookup` has subscribers, the call's own counters, added to the cache's
+ * and published once the call settles.
  */
 export class FeatureReads {
   readonly #client: RedisClient;
@@ -41,12 +47,54 @@ export class FeatureReads {
    * See `FeatureCache.get`. `held`, when given, collects the key if its value is another
    * writer's (foreign or unsupported), so read-or-compute does not write over it.
    */
-  async get(symbol: string, date: string, held?: Set<string>): Promise<Features | null> {
+  get(symbol: string, date: string, held?: Set<string>): Promise<Features | null> {
+    if (dc.cacheLookup.hasSubscribers) return this.#tallied('get', (c) => this.#get(symbol, date, c, held));
+    return this.#get(symbol, date, this.#counters, held);
+  }
+
+  /** See `FeatureCache.getMany`; `held` as in {@link get}. */
+  getMany(symbols: readonly string[], date: string, held?: Set<string>): Promise<Map<string, Features | null>> {
+    if (dc.cacheLookup.hasSubscribers) return this.#tallied('getMany', (c) => this.#getMany(symbols, date, c, held));
+    return this.#getMany(symbols, date, this.#counters, held);
+  }
+
+  /** See `FeatureCache.getMatrix`. */
+  getMatrix(symbols: readonly string[], date: string, options: MatrixOptions): Promise<FeatureMatrix> {
+    if (dc.cacheLookup.hasSubscribers) return this.#tallied('getMatrix', (c) => this.#getMatrix(symbols, date, options, c));
+    return this.#getMatrix(symbols, date, options, this.#counters);
+  }
+
+  /** Runs a read counting into its own counters, then adds them to the cache's and publishes them. */
+  async #tallied<T>(operation: CacheReadOperation, read: (c: CacheCounters) => Promise<T>): Promise<T> {
+    const c = new CacheCounters();
+    try {
+      return await read(c);
+    } finally {
+      this.#counters.add(c);
+      // A call refused before reading (a bad symbol, date or option) read nothing: no message.
+      if (c.hits + c.misses > 0) {
+        const unread = c.corrupt + c.foreign + c.unsupported + c.failedKeys;
+        dc.cacheLookup.publish({
+          operation,
+          localHits: c.localHits,
+          redisHits: c.hits - c.localHits,
+          absent: c.misses - unread,
+          corrupt: c.corrupt,
+          foreign: c.foreign,
+          unsupported: c.unsupported,
+          failed: c.failedKeys,
+          errors: c.errors,
+        });
+      }
+    }
+  }
+
+  async #get(symbol: string, date: string, c: CacheCounters, held: Set<string> | undefined): Promise<Features | null> {
     const key = this.#keys.key(symbol, date);
     const local = this.#local?.get(key);
     if (local !== undefined) {
-      this.#counters.hits++;
-      this.#counters.localHits++;
+      c.hits++;
+      c.localHits++;
       return local;
     }
     const ticket = this.#local?.ticket();
@@ -54,13 +102,12 @@ export class FeatureReads {
     try {
       raw = await this.#client.getBuffer(key);
     } catch (err) {
-      return this.#readFailed(err, 1);
+      return this.#readFailed(c, err, 1);
     }
-    return this.#features(key, raw, ticket, undefined, held);
+    return this.#features(c, key, raw, ticket, undefined, held);
   }
 
-  /** See `FeatureCache.getMany`; `held` as in {@link get}. */
-  async getMany(symbols: readonly string[], date: string, held?: Set<string>): Promise<Map<string, Features | null>> {
+  async #getMany(symbols: readonly string[], date: string, c: CacheCounters, held: Set<string> | undefined): Promise<Map<string, Features | null>> {
     const keys = this.#keys.keys(symbols, date);
     const result = new Map<string, Features | null>();
     const local = this.#local;
@@ -72,19 +119,19 @@ export class FeatureReads {
         raws = await this.#client.mgetBuffer(keys);
       } catch (err) {
         for (const symbol of symbols) result.set(symbol, null);
-        this.#readFailed(err, keys.length);
+        this.#readFailed(c, err, keys.length);
         return result;
       }
       const reader = new F64Reader();
-      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(keys[i] as string, raws[i] ?? null, undefined, reader, held));
+      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[i] ?? null, undefined, reader, held));
       return result;
     }
     const toFetch: number[] = [];
     for (let i = 0; i < keys.length; i++) {
       const inTier = local.get(keys[i] as string);
       if (inTier !== undefined) {
-        this.#counters.hits++;
-        this.#counters.localHits++;
+        c.hits++;
+        c.localHits++;
       } else toFetch.push(i);
       result.set(symbols[i] as string, inTier ?? null);
     }
@@ -94,31 +141,30 @@ export class FeatureReads {
     try {
       raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
     } catch (err) {
-      this.#readFailed(err, toFetch.length);
+      this.#readFailed(c, err, toFetch.length);
       return result;
     }
     const reader = new F64Reader();
     for (let j = 0; j < toFetch.length; j++) {
       const i = toFetch[j] as number;
-      result.set(symbols[i] as string, this.#features(keys[i] as string, raws[j] ?? null, ticket, reader, held));
+      result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[j] ?? null, ticket, reader, held));
     }
     return result;
   }
 
-  /** See `FeatureCache.getMatrix`. */
-  async getMatrix(symbols: readonly string[], date: string, options: MatrixOptions): Promise<FeatureMatrix> {
+  async #getMatrix(symbols: readonly string[], date: string, options: MatrixOptions, c: CacheCounters): Promise<FeatureMatrix> {
     const columns = checkMatrixOptions(options);
     const keys = this.#keys.keys(symbols, date);
     const builder = new MatrixBuilder(symbols.length, columns);
     if (this.#local !== undefined) {
-      const held = await this.getMany(symbols, date);
+      const held = await this.#getMany(symbols, date, c, undefined);
       for (let i = 0; i < symbols.length; i++) {
         const features = held.get(symbols[i] as string) ?? null;
         if (features === null) builder.miss(i);
         else builder.object(i, symbols[i] as string, features);
       }
     } else if (keys.length > 0) {
-      await this.#fillMatrix(builder, symbols, keys);
+      await this.#fillMatrix(c, builder, symbols, keys);
     }
     if (builder.lacking.length > 0) {
       this.#log.warn({ symbols: builder.lacking.slice(0, 10), count: builder.lacking.length, date }, 'feature vectors lack matrix columns; rows left out');
@@ -127,18 +173,18 @@ export class FeatureReads {
   }
 
   /** One MGET into the matrix; a failed read leaves every row a miss. */
-  async #fillMatrix(builder: MatrixBuilder, symbols: readonly string[], keys: readonly string[]): Promise<void> {
+  async #fillMatrix(c: CacheCounters, builder: MatrixBuilder, symbols: readonly string[], keys: readonly string[]): Promise<void> {
     let raws: Array<Buffer | null>;
     try {
       raws = await this.#client.mgetBuffer(keys);
     } catch (err) {
-      this.#readFailed(err, keys.length);
+      this.#readFailed(c, err, keys.length);
       for (let i = 0; i < keys.length; i++) builder.miss(i);
       return;
     }
     for (let i = 0; i < keys.length; i++) {
       const raw = raws[i] ?? null;
-      const decoded = this.#decode(keys[i] as string, raw);
+      const decoded = this.#decode(c, keys[i] as string, raw);
       if (decoded === null) builder.miss(i);
       // f64 values are copied into their row as bytes, with no object or number per feature.
       else if (raw !== null && isF64Value(raw)) builder.f64(i, symbols[i] as string, raw, decoded as NameSet);
@@ -151,20 +197,20 @@ export class FeatureReads {
    * only when corrupt) or a hit, counted. A hit gives the f64 value's names (the value checked,
    * not yet built) or the JSON value's vector; `isF64Value(raw)` tells which.
    */
-  #decode(key: string, raw: Buffer | null, held?: Set<string>): NameSet | Features | null {
+  #decode(c: CacheCounters, key: string, raw: Buffer | null, held?: Set<string>): NameSet | Features | null {
     if (raw === null) {
-      this.#counters.misses++;
+      c.misses++;
       return null;
     }
     const decoded = inspectStored(raw);
-    if (decoded instanceof Rejection) return this.#rejected(key, decoded, held);
-    this.#counters.hits++;
+    if (decoded instanceof Rejection) return this.#rejected(c, key, decoded, held);
+    c.hits++;
     return decoded;
   }
 
   /** The vector a `get` or `getMany` returns: built, and with a local tier frozen and offered to it. */
-  #features(key: string, raw: Buffer | null, ticket: FillTicket | undefined, reader: F64Reader | undefined, held?: Set<string>): Features | null {
-    const decoded = this.#decode(key, raw, held);
+  #features(c: CacheCounters, key: string, raw: Buffer | null, ticket: FillTicket | undefined, reader: F64Reader | undefined, held?: Set<string>): Features | null {
+    const decoded = this.#decode(c, key, raw, held);
     if (decoded === null) return null;
     const features = raw !== null && isF64Value(raw) ? buildF64(raw, decoded as NameSet, reader) : (decoded as Features);
     const local = this.#local;
@@ -180,8 +226,7 @@ export class FeatureReads {
    * A stored value that is not read as a vector: a miss, counted by its kind. Only a corrupt one
    * is deleted; a foreign or unsupported one stays for the writer that can read it.
    */
-  #rejected(key: string, rejection: Rejection, held: Set<string> | undefined): null {
-    const counters = this.#counters;
+  #rejected(counters: CacheCounters, key: string, rejection: Rejection, held: Set<string> | undefined): null {
     counters.misses++;
     const { kind, reason } = rejection;
     if (kind === 'corrupt') {
@@ -201,9 +246,10 @@ export class FeatureReads {
     return null;
   }
 
-  #readFailed(err: unknown, reads: number): null {
-    this.#counters.errors++;
-    this.#counters.misses += reads;
+  #readFailed(c: CacheCounters, err: unknown, reads: number): null {
+    c.errors++;
+    c.misses += reads;
+    c.failedKeys += reads;
     this.#log.warn({ err: errorMessage(err) }, 'feature read failed; treating as a miss');
     return null;
   }

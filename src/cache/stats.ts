@@ -42,6 +42,22 @@ export class CacheCounters {
   unsupported = 0;
   localHits = 0;
   oversized = 0;
+  /** Keys not read because Redis failed (each also a miss); not in {@link CacheStats}, for diagnostics. */
+  failedKeys = 0;
+
+  /** Adds another set of counters (one read call's, counted apart for diagnostics) to these. */
+  add(other: CacheCounters): void {
+    this.hits += other.hits;
+    this.misses += other.misses;
+    this.errors += other.errors;
+    this.sets += other.sets;
+    this.corrupt += other.corrupt;
+    this.foreign += other.foreign;
+    this.unsupported += other.unsupported;
+    this.localHits += other.localHits;
+    this.oversized += other.oversized;
+    this.failedKeys += other.failedKeys;
+  }
 
   snapshot(): CacheStats {
     const reads = this.hits + this.misses;
@@ -60,7 +76,7 @@ export class CacheCounters {
   }
 
   reset(): void {
-    this.hits = this.misses = this.errors = this.sets = this.corrupt = this.foreign = this.unsupported = this.localHits = this.oversized = 0;
+    this.hits = this.misses = this.errors = this.sets = this.corrupt = this.foreign = this.unsupported = this.localHits = this.oversized = this.failedKeys = 0;
   }
 }
 

@@ -1,5 +1,7 @@
 /** The writes of a `FeatureCache` (`set`, `setMany`): checked, sized and sent all or nothing. */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc } from '../diagnostics/channels.js';
+import type { CacheWriteOperation } from '../diagnostics/payloads.js';
 import { renamedOption } from '../internal/config.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ValidationError } from '../internal/errors.js';
@@ -92,8 +94,11 @@ export class FeatureWrites {
     const ttl = this.ttlOf(options);
     const key = this.#keys.key(symbol, date);
     const value = this.#settings.codec.encode(features);
-    if (!this.#fits(key, value)) return false;
-    return this.#write([{ key, value }], ttl);
+    if (!this.#fits(key, value)) {
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'set', written: 0, failed: 0, oversized: 1, errors: 0 });
+      return false;
+    }
+    return this.#write([{ key, value }], ttl, 'set');
   }
 
   /** See `FeatureCache.setMany`. */
@@ -105,10 +110,13 @@ export class FeatureWrites {
       writes.push({ key: this.#keys.key(symbol, date), value: this.#settings.codec.encode(features) });
     }
     // Every size is checked (and each oversized value counted) once all entries are known valid.
-    let fits = true;
-    for (const w of writes) fits = this.#fits(w.key, w.value) && fits;
-    if (!fits) return false;
-    return this.#write(writes, ttl);
+    let oversized = 0;
+    for (const w of writes) if (!this.#fits(w.key, w.value)) oversized++;
+    if (oversized > 0) {
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'setMany', written: 0, failed: 0, oversized, errors: 0 });
+      return false;
+    }
+    return this.#write(writes, ttl, 'setMany');
   }
 
   /** Whether an encoded value fits `maxValueBytes`; an oversized one is counted and logged. */
@@ -121,18 +129,21 @@ export class FeatureWrites {
     return false;
   }
 
-  async #write(writes: Write[], ttl: number): Promise<boolean> {
+  async #write(writes: Write[], ttl: number, operation: CacheWriteOperation): Promise<boolean> {
     if (writes.length === 0) return true;
     this.#forget(writes);
+    const count = writes.length;
     try {
       const ttlSeconds = ttl === 0 ? undefined : ttl;
-      if (writes.length === 1) await this.#client.set(writes[0]!.key, writes[0]!.value, ttlSeconds === undefined ? {} : { ttlSeconds });
+      if (count === 1) await this.#client.set(writes[0]!.key, writes[0]!.value, ttlSeconds === undefined ? {} : { ttlSeconds });
       else await this.#client.setMany(writes.map((w) => (ttlSeconds === undefined ? w : { ...w, ttlSeconds })));
-      this.#counters.sets += writes.length;
+      this.#counters.sets += count;
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: count, failed: 0, oversized: 0, errors: 0 });
       return true;
     } catch (err) {
       this.#counters.errors++;
-      this.#log.warn({ err: errorMessage(err), count: writes.length }, 'feature write failed');
+      this.#log.warn({ err: errorMessage(err), count }, 'feature write failed');
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: 0, failed: count, oversized: 0, errors: 1 });
       return false;
     } finally {
       this.#forget(writes);

@@ -1,4 +1,5 @@
-/** Runs a client's backend operations under its deadlines, with error mapping and retries. */
+/** Runs a client's backend operations under its deadlines, with error mapping and retries, traced on `trading-platform:client:command`. */
+import { dc, traced } from '../diagnostics/channels.js';
 import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
 import { isRetryable } from '../internal/retryable.js';
@@ -14,6 +15,8 @@ export interface RunnerState {
   readonly status: string;
   /** The redacted endpoint, for error messages (read when needed). */
   readonly endpoint: string;
+  /** The client's `component` option, for diagnostics. */
+  readonly component: string;
 }
 
 /**
@@ -39,9 +42,15 @@ export class CommandRunner {
    * Runs one backend operation under the SDK's deadline. Idempotent operations retry
    * connection errors with full-jitter backoff, all attempts within the one deadline.
    * The first attempt on a ready connection is the hot path: no `async` frame, no timer of its
-   * own (see {@link DeadlineScheduler}); retries and refusals take `#slow`.
+   * own (see {@link DeadlineScheduler}); retries and refusals take `#slow`. While the tracing
+   * channel `trading-platform:client:command` has subscribers, the whole call is traced.
    */
   run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
+    if (!traced(dc.clientCommand)) return this.#run(command, fn, idempotent, timeoutMs);
+    return dc.clientCommand.tracePromise(this.#run, { command, component: this.#state.component }, this, command, fn, idempotent, timeoutMs) as Promise<T>;
+  }
+
+  #run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs: number | undefined): Promise<T> {
     const ms = timeoutMs ?? this.#commandTimeoutMs;
     const deadline = performance.now() + ms;
     if (this.#state.closing || !this.#backend.isReady()) return this.#slow(command, fn, idempotent, deadline, 1);

@@ -1,4 +1,6 @@
 /** A client's connection life cycle: its status, connecting in the foreground or background, its own reconnect policy, close and destroy. */
+import { dc } from '../diagnostics/channels.js';
+import { trackLive, type LiveClient } from '../diagnostics/live.js';
 import { backoffDelay } from '../internal/backoff.js';
 import { withDeadline } from '../internal/deadlines.js';
 import { RedisConnectionError, type RedisSdkError } from '../internal/errors.js';
@@ -50,6 +52,12 @@ export class Connection implements RunnerState {
     });
     // A wrapped client that is already connected is ready from the start.
     if (this.backend.isReady()) this.#onReady();
+    trackLive(this, readLive);
+  }
+
+  /** The client's `component` option, for diagnostics. */
+  get component(): string {
+    return this.#options.component;
   }
 
   get status(): ClientStatus {
@@ -137,9 +145,10 @@ export class Connection implements RunnerState {
   #reconnectPolicy(retries: number, cause: Error): number | Error {
     if (this.#closing) return cause;
     if (!this.#everReady && this.#mode === 'foreground') return cause;
-    const delay = backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs);
+    const delay = Math.max(1, backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs));
     this.#log.warn({ retries, delayMs: delay, reason: cause.message }, 'reconnecting to Redis');
-    return Math.max(1, delay);
+    if (dc.clientReconnect.hasSubscribers) dc.clientReconnect.publish({ component: this.#options.component, attempt: retries + 1, delayMs: delay });
+    return delay;
   }
 
   #onReady(): void {
@@ -155,8 +164,10 @@ export class Connection implements RunnerState {
   }
 
   #setStatus(status: ClientStatus): void {
-    if (this.#status === status) return;
+    const previous = this.#status;
+    if (previous === status) return;
     this.#status = status;
+    if (dc.clientStatus.hasSubscribers) dc.clientStatus.publish({ component: this.#options.component, status, previous });
     this.#hooks.status(status);
   }
 
@@ -179,4 +190,10 @@ export class Connection implements RunnerState {
     this.backend.destroy();
     this.#setStatus('closed');
   }
+}
+
+/** What a connection reports at scrape time: its status, unless closed (not a connection then). */
+function readLive(connection: Connection): LiveClient | undefined {
+  const status = connection.status;
+  return status === 'closed' ? undefined : { kind: 'client', component: connection.component, status };
 }

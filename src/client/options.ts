@@ -91,6 +91,13 @@ export interface RedisClientOptions {
   sentinel?: SentinelOptions;
   /** Where the client logs. @default silent */
   logger?: Logger;
+  /**
+   * What this connection is, in diagnostics and metrics (`client_connection_status{component}`):
+   * letters, digits, `_` and `-`, at most 64. Duplicates keep it unless they name their own; the
+   * connections the SDK opens for itself are `subscriber`, `stream-reader` and `local-tier`.
+   * @default 'client'
+   */
+  component?: string;
 }
 
 /** The defaults of {@link RedisClientOptions}, in one place. */
@@ -99,6 +106,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   port: 6379,
   db: 0,
   name: 'trading-platform-sdk',
+  component: 'client',
   connectTimeoutMs: 5000,
   commandTimeoutMs: 2000,
   pingIntervalMs: 1000,
@@ -117,6 +125,7 @@ export interface ResolvedClientOptions {
   password: string | undefined;
   tls: TlsOptions;
   name: string;
+  component: string;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   pingIntervalMs: number;
@@ -194,6 +203,7 @@ export function resolveClientOptions(options: RedisClientOptions = {}): Resolved
     password: options.password ?? fromUrl.password,
     tls,
     name: options.name ?? CLIENT_DEFAULTS.name,
+    component: componentOption(options.component),
     connectTimeoutMs: positiveInt(options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs, 'connectTimeoutMs'),
     commandTimeoutMs: positiveInt(options.commandTimeoutMs, CLIENT_DEFAULTS.commandTimeoutMs, 'commandTimeoutMs'),
     pingIntervalMs: positiveInt(options.pingIntervalMs, CLIENT_DEFAULTS.pingIntervalMs, 'pingIntervalMs'),
@@ -223,6 +233,15 @@ export function resolveClientOptions(options: RedisClientOptions = {}): Resolved
   return resolved;
 }
 
+/** A bounded label value: a short name of letters, digits, `_` and `-`. */
+function componentOption(value: string | undefined): string {
+  if (value === undefined) return CLIENT_DEFAULTS.component;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw new ConfigError(`Option component must be 1 to 64 letters, digits, _ or -, got ${JSON.stringify(value)}`, { context: { option: 'component' } });
+  }
+  return value;
+}
+
 /** `redis://user:secret@host` -> `redis://user:***@host`. Safe on malformed input. */
 export function redactUrl(url: string): string {
   // Everything up to the last `@` is user info, even in a malformed URL (a `/` in the password).
@@ -234,9 +253,17 @@ export function redactUrl(url: string): string {
 
 
 /** The options of a copy of a client (`RedisClient.duplicate`): the same settings, with its own logger and deadline. */
-export function copyOptions(o: ResolvedClientOptions, own: { logger: Logger; commandTimeoutMs: number | undefined }): RedisClientOptions {
+export function copyOptions(
+  o: ResolvedClientOptions,
+  own: { logger: Logger; commandTimeoutMs: number | undefined; component?: string | undefined },
+): RedisClientOptions {
   const { username, password, cluster, sentinel, ...rest } = o;
-  const out: RedisClientOptions = { ...rest, commandTimeoutMs: own.commandTimeoutMs ?? rest.commandTimeoutMs, logger: own.logger };
+  const out: RedisClientOptions = {
+    ...rest,
+    commandTimeoutMs: own.commandTimeoutMs ?? rest.commandTimeoutMs,
+    logger: own.logger,
+    component: own.component ?? rest.component,
+  };
   if (username !== undefined) out.username = username;
   if (password !== undefined) out.password = password;
   if (cluster) out.cluster = cluster;

@@ -287,10 +287,10 @@ export class RedisClient extends EventEmitter<RedisClientEvents> {
    * this client, unless `closeWithParent` ties it to this one.
    */
   duplicate(options: DuplicateOptions = {}): RedisClient {
-    const { logger, commandTimeoutMs, closeWithParent, ...overrides } = options;
+    const { logger, commandTimeoutMs, closeWithParent, component, ...overrides } = options;
     const parent = this.#backend;
     const internal: InternalClientOptions = {
-      ...copyOptions(this.#options, { logger: logger ?? this.#log, commandTimeoutMs }),
+      ...copyOptions(this.#options, { logger: logger ?? this.#log, commandTimeoutMs, component }),
       [BACKEND_FACTORY]: (policy) => parent.duplicate(overrides, policy),
     };
     const copy = new RedisClient(internal);

@@ -48,6 +48,8 @@ export interface DuplicateOptions {
   commandTimeoutMs?: number;
   /** The new client's logger. @default the parent's */
   logger?: Logger;
+  /** The new client's `component` in diagnostics and metrics (see `RedisClientOptions.component`). @default the parent's */
+  component?: string;
   /**
    * Close the new client when the client it was duplicated from closes, for a connection that
    * only serves that client's work (the feature cache's local-tier tracking connection does

@@ -6,12 +6,14 @@
  * while a write runs produce exactly one more.
  */
 import { envInteger } from '../client/env.js';
+import { dc } from '../diagnostics/channels.js';
 import type { RedisEnv } from '../client/env.js';
 import { integerOption, renamedOption } from '../internal/config.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ConfigError } from '../internal/errors.js';
 import type { Logger } from '../internal/logger.js';
 import { formatBufferFile, moveAside, readBufferFile, writeBufferFileAtomic } from './buffer-file.js';
+import { channelLabel } from './channel-label.js';
 import type { BufferedEntry } from './buffer-file.js';
 
 /** Options of the publisher's outage buffer. */
@@ -160,6 +162,11 @@ export class PublishBuffer {
     if (contents.badLines.length > 0 || this.#dropped > 0) this.#schedulePersist();
   }
 
+  /** Most events held (the `maxQueuedEvents` option). */
+  get maxQueuedEvents(): number {
+    return this.#maxQueuedEvents;
+  }
+
   /** Events held now. */
   get size(): number {
     return this.#items.length - this.#head;
@@ -182,11 +189,15 @@ export class PublishBuffer {
   }
 
   #append(entry: BufferedEntry): void {
+    let dropped: BufferedEntry | undefined;
     if (this.size >= this.#maxQueuedEvents) {
+      dropped = this.peek();
       this.#removeHead();
       this.#dropped += 1;
     }
     this.#items.push(entry);
+    // Reported as the publisher reports every outcome (see PublishTally), with the depth after the push.
+    if (dropped && dc.publishOutcome.hasSubscribers) dc.publishOutcome.publish({ channel: channelLabel(dropped.channel), outcome: 'dropped', buffered: this.size });
   }
 
   /** Removes the oldest entry (after it was published). */

@@ -4,11 +4,13 @@
  * an optional outage buffer replayed in order when the client is ready again (configurable from
  * the environment), and an optional durable stream fed by the same call.
  */
-import { errorMessage } from '../internal/error-text.js';
+import { dc, traced } from '../diagnostics/channels.js';
+import { trackLive, type LivePublisher } from '../diagnostics/live.js';
 import { RedisClosedError } from '../internal/errors.js';
 import type { RedisEnv } from '../client/env.js';
 import { componentLogger, silentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
+import { channelLabel } from './channel-label.js';
 import { CHANNELS } from './channels.js';
 import type { AnyEvent, Channel, EventOf, InitOf } from './channels.js';
 import { assertEventForChannel, eventForChannel } from './event-input.js';
@@ -18,9 +20,8 @@ import { PriceUpdateEvent } from './price-update-event.js';
 import type { PriceUpdateEventInit } from './schemas.js';
 import { InFlight } from './in-flight.js';
 import { bufferUnderEnv, DEFAULT_REPLAY_INTERVAL_MS, PublishBuffer } from './publish-buffer.js';
+import { PublishTally } from './publish-tally.js';
 import { RetryTimer } from '../internal/backoff.js';
-import { isRetryablePublishError } from '../internal/retryable.js';
-import { isHighFrequencyChannel } from './publisher-types.js';
 import type { EventPublisherEnvOptions, EventPublisherOptions, EventStreamSink, PublisherClient, PublisherStats } from './publisher-types.js';
 import type { SignalEvent } from './signal-event.js';
 
@@ -71,25 +72,22 @@ export class EventPublisher {
   readonly #retry: RetryTimer;
   /** Whether a logger was given: without one, publishes skip formatting their log line. */
   readonly #logsPublishes: boolean;
+  /** Counts, logs and reports each event's fate. */
+  readonly #tally: PublishTally;
   /** Counts a live publish that Redis acknowledged; one function for every call, not a closure each. */
   readonly #onPublished = (receivers: number): number => {
-    this.#published += 1;
-    this.#noteSuccess();
+    this.#tally.published();
     this.#inFlight.end();
     return receivers;
   };
+  /** Leaves the live-object registry (with a buffer, the publisher reports its depth at scrape time). */
+  readonly #untrack: () => void;
   /** Live PUBLISHes and stream appends not settled yet; `close()` waits for them. */
   readonly #inFlight = new InFlight();
   /** True from the start of a replay to the synchronous step that ends it. */
   #replaying = false;
   #draining: Promise<number> = Promise.resolve(0);
   #closed = false;
-  #outage = false;
-  #published = 0;
-  #failed = 0;
-  #rejected = 0;
-  #replayed = 0;
-  #streamFailed = 0;
 
   /**
    * @throws {ConfigError} for invalid buffer options.
@@ -101,6 +99,8 @@ export class EventPublisher {
     this.#stream = options.stream;
     const buffer = options.buffer === true ? {} : options.buffer === false ? undefined : options.buffer;
     this.#buffer = buffer === undefined ? undefined : new PublishBuffer(buffer, this.#log);
+    this.#tally = new PublishTally(this.#log, this.#buffer);
+    this.#untrack = this.#buffer ? trackLive(this, EventPublisher.#live) : noop;
     const interval = this.#buffer?.replayIntervalMs ?? PUBLISH_RETRY.maxDelayMs;
     this.#retry = new RetryTimer(this.#onReady, Math.min(PUBLISH_RETRY.baseDelayMs, interval), interval);
     if (this.#buffer) {
@@ -186,19 +186,23 @@ export class EventPublisher {
   }
 
   #publishLive(channel: Channel, wire: string, eventType: string): Promise<number | null> {
+    const diagnosed = traced(dc.publish) || dc.publishOutcome.hasSubscribers;
     let reply: Promise<number>;
     try {
-      reply = this.#client.publish(channel, wire);
+      reply = diagnosed ? dc.publish.tracePromise(this.#client.publish, { channel: channelLabel(channel) }, this.#client, channel, wire) : this.#client.publish(channel, wire);
     } catch (err) {
       return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
     this.#inFlight.begin();
-    const onPublished = this.#logsPublishes
-      ? (receivers: number): number => {
-          this.#logPublished(channel, eventType, receivers);
-          return this.#onPublished(receivers);
-        }
-      : this.#onPublished;
+    const onPublished =
+      this.#logsPublishes || diagnosed
+        ? (receivers: number): number => {
+            if (this.#logsPublishes) this.#tally.logPublished(channel, eventType, receivers);
+            this.#onPublished(receivers);
+            if (diagnosed) this.#tally.report(channel, 'published');
+            return receivers;
+          }
+        : this.#onPublished;
     return reply.then(onPublished, (err: unknown) => {
       // Buffer first: close() persists once the last send settled.
       const result = this.#publishFailed(err, channel, wire);
@@ -208,14 +212,9 @@ export class EventPublisher {
   }
 
   #publishFailed(err: unknown, channel: Channel, wire: string): null {
-    this.#failed += 1;
-    if (!isRetryablePublishError(err)) {
-      this.#noteRejected(err, channel);
-      return null;
-    }
-    this.#noteFailure(err, channel);
-    if (!this.#buffer) return null;
+    if (!this.#tally.failed(err, channel) || !this.#buffer) return null;
     this.#buffer.push({ channel, wire });
+    this.#tally.report(channel, 'buffered');
     this.#retryLater();
     return null;
   }
@@ -227,6 +226,7 @@ export class EventPublisher {
 
   #enqueue(channel: Channel, wire: string): null {
     this.#buffer?.push({ channel, wire });
+    this.#tally.report(channel, 'buffered');
     if (!this.#replaying && this.#client.isReady) void this.flush();
     return null;
   }
@@ -236,8 +236,7 @@ export class EventPublisher {
     try {
       await stream.append(event);
     } catch (err) {
-      this.#streamFailed += 1;
-      this.#log.warn({ err: errorMessage(err), channel: event.channel, eventId: event.eventId }, 'stream append failed');
+      this.#tally.streamFailed(err, event);
     } finally {
       this.#inFlight.end();
     }
@@ -262,21 +261,15 @@ export class EventPublisher {
       try {
         await this.#client.publish(entry.channel, entry.wire);
       } catch (err) {
-        this.#failed += 1;
-        if (isRetryablePublishError(err)) {
-          this.#noteFailure(err, entry.channel);
-          break;
-        }
+        if (this.#tally.failed(err, entry.channel)) break;
         // Final: it would block every later event forever.
-        this.#noteRejected(err, entry.channel);
         if (buffer.peek() === entry) buffer.shift();
         continue;
       }
       // A full buffer may have dropped the head while it was in flight: never shift another entry.
       if (buffer.peek() === entry) buffer.shift();
       count += 1;
-      this.#replayed += 1;
-      this.#noteSuccess();
+      this.#tally.replayed(entry.channel);
     }
     // Reset in the same synchronous step as the last check, so a publish never sees a finished drain.
     this.#replaying = false;
@@ -286,40 +279,14 @@ export class EventPublisher {
     return count;
   }
 
-  /** Upstream's line for each publish: `debug` on high-frequency channels, `info` elsewhere. */
-  #logPublished(channel: Channel, eventType: string, subscribers: number): void {
-    const log = isHighFrequencyChannel(channel) ? this.#log.debug : this.#log.info;
-    log.call(this.#log, { channel, eventType, subscribers }, `Published ${eventType} to '${channel}' (${subscribers} subscribers)`);
-  }
-
-  #noteFailure(err: unknown, channel: Channel): void {
-    if (this.#outage) return;
-    this.#outage = true;
-    this.#log.warn({ err: errorMessage(err), channel, buffering: this.#buffer !== undefined }, 'publish failed');
-  }
-
-  #noteRejected(err: unknown, channel: Channel): void {
-    this.#rejected += 1;
-    this.#log.warn({ err: errorMessage(err), channel }, 'publish rejected by Redis; event dropped');
-  }
-
-  #noteSuccess(): void {
-    if (!this.#outage) return;
-    this.#outage = false;
-    this.#log.info({}, 'publishing recovered');
-  }
-
   /** Counters since creation. */
   stats(): PublisherStats {
-    return {
-      published: this.#published,
-      failed: this.#failed,
-      rejected: this.#rejected,
-      buffered: this.#buffer?.size ?? 0,
-      dropped: this.#buffer?.dropped ?? 0,
-      replayed: this.#replayed,
-      streamFailed: this.#streamFailed,
-    };
+    return this.#tally.stats();
+  }
+
+  static #live(publisher: EventPublisher): LivePublisher | undefined {
+    const buffer = publisher.#buffer;
+    return buffer && { kind: 'publisher', bufferedEvents: buffer.size, maxQueuedEvents: buffer.maxQueuedEvents };
   }
 
   /**
@@ -329,6 +296,7 @@ export class EventPublisher {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#untrack();
     this.#retry.cancel();
     this.#client.off('ready', this.#onReady);
     await this.#inFlight.idle();
@@ -344,4 +312,6 @@ function closedError(): RedisClosedError {
 function firstOfPair<T>(pair: readonly [T, unknown]): T {
   return pair[0];
 }
+
+function noop(): void {}
 

@@ -2,6 +2,8 @@
  * `EventSubscriber`: typed consumption of platform events over a dedicated pub/sub connection,
  * with invalid messages and handler failures reported instead of stopping delivery.
  */
+import { dc } from '../diagnostics/channels.js';
+import type { SubscriberOutcome } from '../diagnostics/payloads.js';
 import { errorMessage } from '../internal/error-text.js';
 import { integerOption, renamedOption } from '../internal/config.js';
 import { ConfigError, RedisClosedError, ValidationError } from '../internal/errors.js';
@@ -9,6 +11,7 @@ import { componentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { channelLabel } from './channel-label.js';
 import type { EventIterator } from './bounded-queue.js';
 import { checkChannel, isChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf, EventOfPattern } from './channels.js';
@@ -126,7 +129,10 @@ export class EventSubscriber {
   async stream<C extends Channel>(channel: C, options: SubscriberStreamOptions = {}): Promise<EventIterator<EventOf<C>>> {
     const [value, name] = renamedOption(options.maxQueuedEvents, 'maxQueuedEvents', options.maxQueue, 'maxQueue');
     const maxQueuedEvents = integerOption(value, this.#maxQueuedEvents, name);
-    const queue = new BoundedQueue<EventOf<C>>(maxQueuedEvents, () => (this.#stats.dropped += 1));
+    const queue = new BoundedQueue<EventOf<C>>(maxQueuedEvents, () => {
+      this.#stats.dropped += 1;
+      this.#note('channel', channel, 'dropped');
+    });
     const unsubscribe = await this.on(channel, (event) => queue.push(event));
     this.#streams.add(queue);
     queue.setOnClose(async () => {
@@ -192,7 +198,7 @@ export class EventSubscriber {
 
   #connect(): Promise<RedisClient> {
     this.#connection ??= this.#client
-      .duplicate()
+      .duplicate({ component: 'subscriber' })
       .connect()
       .catch((err: unknown) => {
         this.#connection = undefined;
@@ -203,6 +209,7 @@ export class EventSubscriber {
 
   #dispatch(kind: Kind, key: string, raw: string, meta: MessageMeta): void {
     this.#stats.received += 1;
+    this.#note(kind, key, 'received');
     const sub = this.#tables[kind].get(key);
     if (!sub || sub.handlers.size === 0) return;
     let event: AnyEvent;
@@ -212,19 +219,25 @@ export class EventSubscriber {
       else event = isChannel(meta.channel) ? parseEventForChannel(meta.channel, raw) : parseEvent(raw);
     } catch (err) {
       this.#reportInvalid(raw, meta, err);
+      this.#note(kind, key, 'invalid');
       return;
     }
-    for (const handler of [...sub.handlers]) this.#invoke(handler, event, meta);
+    for (const handler of [...sub.handlers]) this.#invoke(handler, event, meta, kind, key);
   }
 
-  #invoke(handler: AnyHandler, event: AnyEvent, meta: MessageMeta): void {
+  /** Reports a message's outcome on `trading-platform:subscriber:message`, labelled by its subscription. */
+  #note(kind: Kind, key: string, outcome: SubscriberOutcome): void {
+    if (dc.subscriberMessage.hasSubscribers) dc.subscriberMessage.publish({ channel: kind === 'channel' ? channelLabel(key) : key, outcome });
+  }
+
+  #invoke(handler: AnyHandler, event: AnyEvent, meta: MessageMeta, kind: Kind, key: string): void {
     try {
       const result = handler(event, meta);
       if (result !== undefined && typeof result.then === 'function') {
-        result.then(undefined, (err: unknown) => this.#reportHandlerError(err, event, meta));
+        result.then(undefined, (err: unknown) => this.#reportHandlerError(err, event, meta, kind, key));
       }
     } catch (err) {
-      this.#reportHandlerError(err, event, meta);
+      this.#reportHandlerError(err, event, meta, kind, key);
     }
   }
 
@@ -245,8 +258,9 @@ export class EventSubscriber {
     }
   }
 
-  #reportHandlerError(err: unknown, event: AnyEvent, meta: MessageMeta): void {
+  #reportHandlerError(err: unknown, event: AnyEvent, meta: MessageMeta, kind: Kind, key: string): void {
     this.#stats.handlerErrors += 1;
+    this.#note(kind, key, 'handler_error');
     if (this.#errorHandlers.size === 0) {
       this.#log.error({ ...meta, eventId: event.eventId, err: errorMessage(err) }, 'event handler failed');
       return;

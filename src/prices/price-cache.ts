@@ -1,5 +1,6 @@
 /** `PriceCache`: the latest quote per symbol under `price:{symbol}`, shared with the Python market-data service. */
 import type { RedisClient } from '../client/redis-client.js';
+import { dc } from '../diagnostics/channels.js';
 import { integerOption } from '../internal/config.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ValidationError } from '../internal/errors.js';
@@ -117,14 +118,17 @@ export class PriceCache {
   async get(symbol: string, options: PriceReadOptions = {}): Promise<CachedPrice | null> {
     const key = RedisKeys.price(symbol);
     const maxAgeMs = callOption('read options', 'maxAgeMs', options.maxAgeMs) ?? this.#maxAgeMs;
+    const tally = dc.priceRead.hasSubscribers ? new ReadTally('get') : undefined;
     let raw: string | null;
     try {
       raw = await this.#client.get(key);
     } catch (err) {
-      this.#readFailed(err, 1);
+      this.#readFailed(err, 1, tally);
       return null;
     }
-    return this.#read(key, symbol, raw, Date.now(), maxAgeMs);
+    const price = this.#read(key, symbol, raw, Date.now(), maxAgeMs, tally);
+    tally?.publish();
+    return price;
   }
 
   /**
@@ -137,19 +141,21 @@ export class PriceCache {
     const maxAgeMs = callOption('read options', 'maxAgeMs', options.maxAgeMs) ?? this.#maxAgeMs;
     const result = new Map<string, CachedPrice | null>();
     if (keys.length === 0) return result;
+    const tally = dc.priceRead.hasSubscribers ? new ReadTally('getMany') : undefined;
     let raws: Array<string | null>;
     try {
       raws = await this.#client.mget(keys);
     } catch (err) {
-      this.#readFailed(err, keys.length);
+      this.#readFailed(err, keys.length, tally);
       for (const symbol of symbols) result.set(symbol, null);
       return result;
     }
     const now = Date.now();
     for (let i = 0; i < keys.length; i++) {
       const symbol = symbols[i] as string;
-      result.set(symbol, this.#read(keys[i] as string, symbol, raws[i] ?? null, now, maxAgeMs));
+      result.set(symbol, this.#read(keys[i] as string, symbol, raws[i] ?? null, now, maxAgeMs, tally));
     }
+    tally?.publish();
     return result;
   }
 
@@ -169,9 +175,11 @@ export class PriceCache {
     } catch (err) {
       this.#errors++;
       this.#log.warn({ key, err: errorMessage(err) }, 'price write failed');
+      if (dc.priceWrite.hasSubscribers) dc.priceWrite.publish(WRITE_ERROR);
       return false;
     }
     this.#sets++;
+    if (dc.priceWrite.hasSubscribers) dc.priceWrite.publish(WRITTEN);
     return true;
   }
 
@@ -194,17 +202,20 @@ export class PriceCache {
     this.#hits = this.#misses = this.#invalid = this.#stale = this.#errors = this.#sets = 0;
   }
 
-  #read(key: string, symbol: string, raw: string | null, now: number, maxAgeMs: number | undefined): CachedPrice | null {
+  #read(key: string, symbol: string, raw: string | null, now: number, maxAgeMs: number | undefined, tally: ReadTally | undefined): CachedPrice | null {
     if (raw === null) {
       this.#misses++;
+      if (tally) tally.absent++;
       return null;
     }
     const read = readPriceData(raw, symbol, now, maxAgeMs);
     if ('symbol' in read) {
       this.#hits++;
+      if (tally) tally.hits++;
       return read;
     }
     this.#misses++;
+    if (tally) tally[read.kind]++;
     if (read.kind === 'stale') {
       this.#stale++;
       this.#log.debug({ key, reason: read.reason }, 'stale price; read as a miss');
@@ -215,9 +226,34 @@ export class PriceCache {
     return null;
   }
 
-  #readFailed(err: unknown, reads: number): void {
+  #readFailed(err: unknown, reads: number, tally: ReadTally | undefined): void {
     this.#errors++;
     this.#misses += reads;
     this.#log.warn({ err: errorMessage(err) }, 'price read failed; treating as a miss');
+    if (tally) {
+      tally.failed += reads;
+      tally.errors++;
+      tally.publish();
+    }
+  }
+}
+
+const WRITTEN = Object.freeze({ outcome: 'written' as const });
+const WRITE_ERROR = Object.freeze({ outcome: 'error' as const });
+
+/** One read call's outcomes, counted while `trading-platform:prices:read` has subscribers and published when it settles. */
+class ReadTally {
+  hits = 0;
+  absent = 0;
+  invalid = 0;
+  stale = 0;
+  failed = 0;
+  errors = 0;
+
+  constructor(readonly operation: 'get' | 'getMany') {}
+
+  publish(): void {
+    const { operation, hits, absent, invalid, stale, failed, errors } = this;
+    dc.priceRead.publish({ operation, hits, absent, invalid, stale, failed, errors });
   }
 }

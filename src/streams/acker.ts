@@ -6,6 +6,7 @@
  */
 import type { RedisClient } from '../client/redis-client.js';
 import type { ConsumerErrorStage, ConsumerStats } from './delivery.js';
+import { reportDelivery } from './report.js';
 
 /** Sends, tracks and retries the XACKs of one consumer. Internal. */
 export class Acker {
@@ -13,16 +14,25 @@ export class Acker {
   readonly #group: string;
   readonly #stats: ConsumerStats;
   readonly #report: (error: unknown, stage: ConsumerErrorStage) => void;
+  /** The channel of a stream key, for diagnostics. */
+  readonly #channelOf: (key: string) => string;
   /** Stream key -> ids handled but not acknowledged (their XACK failed). */
   readonly #backlog = new Map<string, string[]>();
   #sending = 0;
   #inFlight: Promise<void> = Promise.resolve();
 
-  constructor(client: RedisClient, group: string, stats: ConsumerStats, report: (error: unknown, stage: ConsumerErrorStage) => void) {
+  constructor(
+    client: RedisClient,
+    group: string,
+    stats: ConsumerStats,
+    report: (error: unknown, stage: ConsumerErrorStage) => void,
+    channelOf: (key: string) => string,
+  ) {
     this.#client = client;
     this.#group = group;
     this.#stats = stats;
     this.#report = report;
+    this.#channelOf = channelOf;
   }
 
   /** Handled entries not yet acknowledged: XACKs on their way plus the backlog. */
@@ -49,7 +59,7 @@ export class Acker {
   async flush(): Promise<void> {
     for (const [key, ids] of [...this.#backlog]) {
       const acked = await this.#client.streams.ack(key, this.#group, ids);
-      this.#stats.acked += acked;
+      this.#acked(key, acked);
       this.#backlog.delete(key);
     }
   }
@@ -58,12 +68,17 @@ export class Acker {
     try {
       // Add after the await: `acked += await ...` would let concurrent XACKs overwrite each other.
       const acked = await this.#client.streams.ack(key, this.#group, ids);
-      this.#stats.acked += acked;
+      this.#acked(key, acked);
     } catch (error) {
       const backlog = this.#backlog.get(key) ?? [];
       backlog.push(...ids);
       this.#backlog.set(key, backlog);
       this.#report(error, 'ack');
     }
+  }
+
+  #acked(key: string, count: number): void {
+    this.#stats.acked += count;
+    reportDelivery(this.#channelOf(key), this.#group, 'acked', count);
   }
 }

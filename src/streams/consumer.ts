@@ -7,6 +7,7 @@
  * `maxDeliveries`. Redis errors never escape: the consumer logs, reports and backs off.
  */
 import type { RedisClient } from '../client/redis-client.js';
+import { trackLive, type LiveConsumer } from '../diagnostics/live.js';
 import { backoffDelay } from '../internal/backoff.js';
 import { RedisCommandError } from '../internal/errors.js';
 import type { Channel } from '../events/channels.js';
@@ -16,6 +17,7 @@ import { Claimer } from './claimer.js';
 import type { ConsumerErrorStage, ConsumerStats } from './delivery.js';
 import { errorMessage } from '../internal/error-text.js';
 import type { ResolvedConsumeOptions } from './options.js';
+import { readGroupStreams, type GroupStreamKeys } from './group-gauges.js';
 import { BatchProcessor } from './processor.js';
 import type { BatchItem } from './processor.js';
 
@@ -59,6 +61,8 @@ export class Consumer<C extends Channel = Channel> {
   #wake: (() => void) | undefined;
   #nextClaimAt = 0;
   #readAhead: Promise<StreamBatch[]> | undefined;
+  /** Leaves the live-object registry (a running consumer reports its group's state at scrape time). */
+  readonly #untrack: () => void;
 
   /** Internal: use {@link EventStream.consume}. */
   constructor(ctx: ConsumerContext<C>, options: ResolvedConsumeOptions<C>) {
@@ -71,14 +75,26 @@ export class Consumer<C extends Channel = Channel> {
       stats: this.#stats,
       reportError: (error, stage) => this.#report(error, stage),
     });
-    this.#acker = new Acker(ctx.client, options.group, this.#stats, (error, stage) => this.#report(error, stage));
+    this.#acker = new Acker(ctx.client, options.group, this.#stats, (error, stage) => this.#report(error, stage), (key) => this.#keys.get(key) ?? key);
     this.#claimer = new Claimer(ctx.client, options.group, options.consumer, options.claimIdleMs, options.maxBatchEntries, ctx.log);
     this.#reader = ctx.client.duplicate({
       socketTimeoutMs: options.blockMs + ctx.client.commandTimeoutMs + READER_SOCKET_MARGIN_MS,
       logger: ctx.log,
+      component: 'stream-reader',
     });
+    this.#untrack = trackLive(this, Consumer.#live);
     this.#readyPromise = new Promise((resolve) => (this.#ready = resolve));
     this.#done = this.#run();
+  }
+
+  static #live<K extends Channel>(consumer: Consumer<K>): LiveConsumer {
+    const { client } = consumer.#ctx;
+    const streams: GroupStreamKeys[] = [...consumer.#keys.values()].map((channel) => ({
+      streamKey: consumer.#ctx.streamKey(channel),
+      deadLetterKey: consumer.#ctx.deadLetterKey(channel),
+    }));
+    const group = consumer.#options.group;
+    return { kind: 'consumer', group, readGroups: (timeoutMs) => readGroupStreams(client, group, streams, timeoutMs) };
   }
 
   /** The group name. */
@@ -140,6 +156,7 @@ export class Consumer<C extends Channel = Channel> {
     await this.#drainReadAhead();
     await this.#acker.settle();
     await this.#acker.flush().catch((error: unknown) => this.#report(error, 'ack'));
+    this.#untrack();
     this.#ready?.();
     await this.#reader.close().catch(() => this.#reader.destroy());
   }

@@ -14,6 +14,7 @@ import { deadLetterKeyFor, encodeEntry, streamKeyFor } from './entry.js';
 import { resolveConsumeOptions, resolveStreamOptions } from './options.js';
 import type { ConsumeOptions, EventStreamOptions } from './options.js';
 import { replayStream, resolveReplayOptions } from './replay.js';
+import { reportedAppend } from './report.js';
 import type { ReplayOptions } from './replay.js';
 
 /**
@@ -73,7 +74,7 @@ export class EventStream {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#client.streams.add(streamKeyFor(this.#keyPrefix, event.channel), fields, { maxEntries: this.#maxEntries });
+    return reportedAppend(event.channel, this.#client.streams.add(streamKeyFor(this.#keyPrefix, event.channel), fields, { maxEntries: this.#maxEntries }));
   }
 
   /**

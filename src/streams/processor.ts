@@ -10,6 +10,7 @@ import { errorMessage } from '../internal/error-text.js';
 import { deadLetterFields } from './dead-letter.js';
 import type { Delivery, ConsumerErrorStage, ConsumerStats } from './delivery.js';
 import { decodeEntry } from './entry.js';
+import { reportDelivery } from './report.js';
 import type { ResolvedConsumeOptions } from './options.js';
 
 /** One entry to process and how many deliveries it has had, this one included. */
@@ -91,11 +92,13 @@ export class BatchProcessor<C extends Channel> {
     } catch (error) {
       if (item.deliveryCount >= options.maxDeliveries) return this.#deadLetter(channel, key, item, error);
       stats.retried += 1;
+      reportDelivery(channel, options.group, 'retried', 1);
       this.#markFailed(key, item.id);
       this.#ctx.log.debug({ channel, id: item.id, deliveries: item.deliveryCount, err: errorMessage(error, true) }, 'handler failed; entry left pending for a retry');
       return false;
     }
     stats.processed += 1;
+    reportDelivery(channel, options.group, 'processed', 1);
     this.#clearFailed(key, item.id);
     return true;
   }
@@ -120,6 +123,7 @@ export class BatchProcessor<C extends Channel> {
       return false;
     }
     stats.deadLettered += 1;
+    reportDelivery(channel, options.group, 'dead_lettered', 1);
     this.#clearFailed(key, item.id);
     log.warn({ channel, id: item.id, deliveries: item.deliveryCount, err: fields['error'] }, 'entry moved to the dead-letter stream');
     return true;

@@ -1,0 +1,129 @@
+/**
+ * The SDK's `node:diagnostics_channel` channels: their public names, one module-level channel
+ * object per name, and the one check the core makes before building any payload. Nothing here
+ * costs anything while nobody subscribes.
+ */
+import { channel, tracingChannel } from 'node:diagnostics_channel';
+import type { Channel, TracingChannel } from 'node:diagnostics_channel';
+import type {
+  CacheComputeContext,
+  CacheInvalidateMessage,
+  CacheJoinMessage,
+  CacheLocalEvictionMessage,
+  CacheLocalInvalidationMessage,
+  CacheLookupMessage,
+  CacheReadContext,
+  CacheWriteMessage,
+  ClientCommandContext,
+  ClientReconnectMessage,
+  ClientStatusMessage,
+  PriceReadMessage,
+  PriceWriteMessage,
+  PublishContext,
+  PublishOutcomeMessage,
+  StreamAppendMessage,
+  StreamDeliveryMessage,
+  SubscriberMessage,
+} from './payloads.js';
+
+/**
+ * The names of every diagnostics channel the SDK publishes on, all under the prefix
+ * `trading-platform:`. Names marked *tracing* are `TracingChannel` names: subscribe with
+ * `diagnostics_channel.tracingChannel(name).subscribe({ start, asyncEnd, error, ... })`, or to
+ * the underlying channels `tracing:<name>:start`, `:end`, `:asyncStart`, `:asyncEnd`, `:error`.
+ * The others are plain channels: `diagnostics_channel.subscribe(name, onMessage)`. Payloads and
+ * when each fires: `docs/diagnostics.md` and the `*Message` / `*Context` types. The SDK builds a
+ * payload only while its channel has a subscriber.
+ *
+ * @example
+ * ```ts
+ * import { subscribe } from 'node:diagnostics_channel';
+ * import { DIAGNOSTICS_CHANNELS, type PublishOutcomeMessage } from '@trading-platform/redis-client';
+ * subscribe(DIAGNOSTICS_CHANNELS.PUBLISH_OUTCOME, (message) => {
+ *   const { channel, outcome } = message as PublishOutcomeMessage;
+ *   if (outcome === 'dropped') console.warn(`publish buffer full: dropped an event of ${channel}`);
+ * });
+ * ```
+ */
+export const DIAGNOSTICS_CHANNELS = Object.freeze({
+  /** *Tracing*: one `FeatureCache.get`, `getMany` or `getMatrix` call. Context {@link CacheReadContext}. */
+  CACHE_READ: 'trading-platform:cache:read',
+  /** The outcome of every key a feature cache read, per read call. {@link CacheLookupMessage}. */
+  CACHE_LOOKUP: 'trading-platform:cache:lookup',
+  /** The outcome of a feature cache write (`set`, `setMany`, and those of read-or-compute). {@link CacheWriteMessage}. */
+  CACHE_WRITE: 'trading-platform:cache:write',
+  /** A feature cache invalidation (`invalidate`, `invalidateSymbol`, `invalidateDate`). {@link CacheInvalidateMessage}. */
+  CACHE_INVALIDATE: 'trading-platform:cache:invalidate',
+  /** *Tracing*: one call of the caller's compute function by read-or-compute. Context {@link CacheComputeContext}. */
+  CACHE_COMPUTE: 'trading-platform:cache:compute',
+  /** A caller joined a computation already in flight for a key (single flight). {@link CacheJoinMessage}. */
+  CACHE_JOIN: 'trading-platform:cache:join',
+  /** The local tier received an invalidation from Redis. {@link CacheLocalInvalidationMessage}. */
+  CACHE_LOCAL_INVALIDATION: 'trading-platform:cache:local-invalidation',
+  /** The local tier evicted a vector (full, or expired). {@link CacheLocalEvictionMessage}. */
+  CACHE_LOCAL_EVICTION: 'trading-platform:cache:local-eviction',
+  /** *Tracing*: one live `PUBLISH` of an `EventPublisher` (not replays). Context {@link PublishContext}. */
+  PUBLISH: 'trading-platform:publisher:publish',
+  /** What happened to an event an `EventPublisher` handled. {@link PublishOutcomeMessage}. */
+  PUBLISH_OUTCOME: 'trading-platform:publisher:outcome',
+  /** A message an `EventSubscriber` received, and what became of it. {@link SubscriberMessage}. */
+  SUBSCRIBER_MESSAGE: 'trading-platform:subscriber:message',
+  /** An `EventStream.append` settled. {@link StreamAppendMessage}. */
+  STREAM_APPEND: 'trading-platform:stream:append',
+  /** A stream consumer processed, acknowledged, retried or dead-lettered entries. {@link StreamDeliveryMessage}. */
+  STREAM_DELIVERY: 'trading-platform:stream:delivery',
+  /** *Tracing*: one command of a `RedisClient`, retries and deadline included. Context {@link ClientCommandContext}. */
+  CLIENT_COMMAND: 'trading-platform:client:command',
+  /** A `RedisClient`'s connection status changed. {@link ClientStatusMessage}. */
+  CLIENT_STATUS: 'trading-platform:client:status',
+  /** A `RedisClient` scheduled a reconnection attempt. {@link ClientReconnectMessage}. */
+  CLIENT_RECONNECT: 'trading-platform:client:reconnect',
+  /** The outcome of every symbol a `PriceCache` read, per read call. {@link PriceReadMessage}. */
+  PRICE_READ: 'trading-platform:prices:read',
+  /** A `PriceCache.set` settled. {@link PriceWriteMessage}. */
+  PRICE_WRITE: 'trading-platform:prices:write',
+});
+
+/** One of the names in {@link DIAGNOSTICS_CHANNELS}. */
+export type DiagnosticsChannelName = (typeof DIAGNOSTICS_CHANNELS)[keyof typeof DIAGNOSTICS_CHANNELS];
+
+const names = DIAGNOSTICS_CHANNELS;
+
+/** A plain channel whose messages are `T` (the typing is the SDK's own promise; Node types them `unknown`). */
+export interface TypedChannel<T> extends Channel {
+  publish(message: T): void;
+}
+
+function plain<T>(name: string): TypedChannel<T> {
+  return channel(name) as TypedChannel<T>;
+}
+
+/** Internal: the channel objects the core publishes on, one per name, created once. */
+export const dc = Object.freeze({
+  cacheRead: tracingChannel<unknown, CacheReadContext>(names.CACHE_READ),
+  cacheLookup: plain<CacheLookupMessage>(names.CACHE_LOOKUP),
+  cacheWrite: plain<CacheWriteMessage>(names.CACHE_WRITE),
+  cacheInvalidate: plain<CacheInvalidateMessage>(names.CACHE_INVALIDATE),
+  cacheCompute: tracingChannel<unknown, CacheComputeContext>(names.CACHE_COMPUTE),
+  cacheJoin: plain<CacheJoinMessage>(names.CACHE_JOIN),
+  cacheLocalInvalidation: plain<CacheLocalInvalidationMessage>(names.CACHE_LOCAL_INVALIDATION),
+  cacheLocalEviction: plain<CacheLocalEvictionMessage>(names.CACHE_LOCAL_EVICTION),
+  publish: tracingChannel<unknown, PublishContext>(names.PUBLISH),
+  publishOutcome: plain<PublishOutcomeMessage>(names.PUBLISH_OUTCOME),
+  subscriberMessage: plain<SubscriberMessage>(names.SUBSCRIBER_MESSAGE),
+  streamAppend: plain<StreamAppendMessage>(names.STREAM_APPEND),
+  streamDelivery: plain<StreamDeliveryMessage>(names.STREAM_DELIVERY),
+  clientCommand: tracingChannel<unknown, ClientCommandContext>(names.CLIENT_COMMAND),
+  clientStatus: plain<ClientStatusMessage>(names.CLIENT_STATUS),
+  clientReconnect: plain<ClientReconnectMessage>(names.CLIENT_RECONNECT),
+  priceRead: plain<PriceReadMessage>(names.PRICE_READ),
+  priceWrite: plain<PriceWriteMessage>(names.PRICE_WRITE),
+});
+
+/**
+ * Whether any of a tracing channel's five channels has a subscriber: what
+ * `TracingChannel.hasSubscribers` answers on Node.js >= 20.13, spelled out for every Node.js 20.
+ */
+export function traced(tc: TracingChannel<unknown, object>): boolean {
+  return tc.start.hasSubscribers || tc.end.hasSubscribers || tc.asyncStart.hasSubscribers || tc.asyncEnd.hasSubscribers || tc.error.hasSubscribers;
+}
