@@ -14,6 +14,7 @@ export default defineConfig({
     demo: 'examples/demo/main.ts',
     'market-data-feed': 'examples/market-data-feed/src/main.ts',
     'pnl-service': 'examples/pnl-service/src/main.ts',
+    'demo-live': 'examples/demo/live.ts',
   },
   outDir: '.tmp/examples-build',
   format: ['esm'],

@@ -1,9 +1,11 @@
 /**
- * The demo: the signal service, the execution gateway and the orchestrator in one process, on
- * the embedded in-memory Redis (or on `REDIS_URL`), through a multi-day paper-trading run.
+ * The demo: the signal service, the execution gateway, the orchestrator and the P&L service in
+ * one process, on the embedded in-memory Redis (or on `REDIS_URL`), through a multi-day
+ * paper-trading run. After each day the closes go out as quotes, so the P&L service marks the
+ * positions where the orchestrator's book does, and both final P&Ls are printed.
  */
-import { EventStream, RedisClient } from '@trading-platform/redis-client';
-import { createEmbeddedServer } from '@trading-platform/redis-client/embedded';
+import { EventStream } from '@trading-platform/redis-client';
+import type { RedisClient } from '@trading-platform/redis-client';
 import type { FastifyInstance } from 'fastify';
 import { buildExecutionGateway } from '../execution-gateway/src/app.js';
 import type { Position } from '../execution-gateway/src/paper-broker.js';
@@ -15,6 +17,12 @@ import { printDay, printSummary } from '../orchestrator/src/report.js';
 import { ALPHA158_HISTORY, loadMarketData, loadModel } from '../shared/index.js';
 import { buildSignalService } from '../signal-service/src/app.js';
 import { getJson } from '../lib/http.js';
+import { closingQuotes } from '../market-data-feed/src/feed.js';
+import { QuoteWriter } from '../market-data-feed/src/quotes.js';
+import { buildPnlService } from '../pnl-service/src/app.js';
+import type { PnlService } from '../pnl-service/src/app.js';
+import { deleteMatching, makeClients } from './clients.js';
+import { signedMoney, waitForMarks } from './pnl-check.js';
 
 /** The symbols the demo trades. */
 export const DEMO_SYMBOLS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'JPM', 'XOM'] as const;
@@ -36,24 +44,12 @@ export interface DemoResult {
   events: Record<string, number>;
   durable: Record<string, number> | null;
   positions: Position[];
-}
-
-async function makeClients(env: Env, count: number): Promise<{ kind: 'embedded' | 'real'; clients: RedisClient[] }> {
-  const url = env.REDIS_URL?.trim();
-  if (!url) {
-    const server = createEmbeddedServer();
-    const clients = Array.from({ length: count }, () => server.createClient());
-    await Promise.all(clients.map((c) => c.connect()));
-    return { kind: 'embedded', clients };
-  }
-  const clients = await Promise.all(Array.from({ length: count }, () => RedisClient.connect({ url })));
-  return { kind: 'real', clients };
-}
-
-async function deleteMatching(client: RedisClient, pattern: string): Promise<void> {
-  const keys: string[] = [];
-  for await (const key of client.scan({ match: pattern })) keys.push(key);
-  if (keys.length > 0) await client.unlink(keys);
+  /**
+   * The final P&L as printed (`+1,234.56`): the orchestrator book's, marked at the last day's
+   * closes, and the P&L service's `total_pl` once it shows the same positions at the same closes;
+   * with the service's realized and unrealized parts (exact decimal strings).
+   */
+  pnl: { book: string; service: string; realized: string; unrealized: string };
 }
 
 /** Runs the demo and returns what it did; throws if any step fails. */
@@ -62,8 +58,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const [marketData, model] = await Promise.all([loadMarketData(defaultDataDir()), loadModel(defaultModelPath())]);
   const tradingDays = marketData.tradingDays().slice(ALPHA158_HISTORY, ALPHA158_HISTORY + (options.days ?? 10));
-  const { kind, clients } = await makeClients(env, 4);
-  const [signalClient, gatewayClient, orchestratorClient, adminClient] = clients as [RedisClient, RedisClient, RedisClient, RedisClient];
+  const { kind, clients } = await makeClients(env, 6);
+  const [signalClient, gatewayClient, orchestratorClient, adminClient, pnlClient, feedClient] = clients as [RedisClient, RedisClient, RedisClient, RedisClient, RedisClient, RedisClient];
   // On a shared server, keep this run's keys apart (and delete them at the end).
   const run = `demo-${process.pid}-${Date.now().toString(36)}`;
   const cachePrefix = kind === 'real' ? `${run}-features` : 'features';
@@ -73,6 +69,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
   const apps: FastifyInstance[] = [];
   let orchestrator: Orchestrator | undefined;
+  let pnl: PnlService | undefined;
+  const quotes = new QuoteWriter(feedClient);
   try {
     const signalApp = buildSignalService({ marketData, model, redis: signalClient, topN: 3, bottomN: 3, cachePrefix });
     apps.push(signalApp);
@@ -88,14 +86,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       print,
       ...(stream ? { durable: { stream: new EventStream(orchestratorClient, { keyPrefix: `${run}:stream:` }), group: 'orchestrator', consumer: run } } : {}),
     });
+    // Fills from the durable stream on a real Redis, from pub/sub on the embedded one.
+    const durable = stream ? { durable: { stream: new EventStream(pnlClient, { keyPrefix: `${run}:stream:` }), group: 'pnl-service', consumer: run } } : {};
+    pnl = await buildPnlService({ redis: pnlClient, closeRedis: false, ...durable });
     const reports: DayReport[] = [];
     for (const [i, date] of tradingDays.entries()) {
       print(`\nDay ${i + 1} ${date}`);
       const report = await orchestrator.runDay(DEMO_SYMBOLS, date);
       printDay(report, print);
       reports.push(report);
+      // The day's closes as quotes: the P&L service marks where the book just did.
+      await quotes.write(closingQuotes(marketData, DEMO_SYMBOLS, date));
     }
     await orchestrator.settleDurable();
+    const lastDay = tradingDays[tradingDays.length - 1] as string;
+    const closes = new Map(closingQuotes(marketData, DEMO_SYMBOLS, lastDay).map((q) => [q.symbol, q.mid]));
+    const shown = await waitForMarks(pnl, orchestrator.book.holdings(), closes);
     const { positions } = await getJson<{ positions: Position[] }>(`${gatewayUrl as string}/api/v1/positions`);
     const result: DemoResult = {
       redis: kind,
@@ -103,15 +109,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       events: orchestrator.eventCounts(),
       durable: orchestrator.durableCounts(),
       positions,
+      pnl: {
+        book: signedMoney((reports[reports.length - 1]?.mark.totalPnl ?? 0).toFixed(2)),
+        service: signedMoney(shown.total_pl),
+        realized: shown.realized_pl,
+        unrealized: shown.total_unrealized_pl,
+      },
     };
     printSummary(result, orchestrator.book, print);
+    print(`  final P&L (P&L service): ${result.pnl.service} (realized ${signedMoney(shown.realized_pl)}, unrealized ${signedMoney(shown.total_unrealized_pl)}, marked at the ${lastDay} closes)`);
     return result;
   } finally {
     await orchestrator?.stop();
+    await pnl?.close();
+    await quotes.close();
     for (const app of apps) await app.close();
     if (kind === 'real') {
       await deleteMatching(adminClient, `${run}*`);
+      // The quotes are the platform's own keys (`price:{symbol}`): synthetic prices must not outlive the run.
+      await adminClient.unlink(DEMO_SYMBOLS.map((symbol) => `price:${symbol}`));
     }
-    await Promise.all([orchestratorClient.close(), adminClient.close()]);
+    // The signal service and the gateway closed their clients with their apps.
+    await Promise.all([orchestratorClient.close(), adminClient.close(), pnlClient.close(), feedClient.close()]);
   }
 }

@@ -18,10 +18,14 @@ describe('demo on a real Redis', () => {
     expect(result.durable).toEqual({ 'signals.generated': 0, 'orders.executed': 3, 'positions.updated': fills });
     expect(lines.join('\n')).toContain('events (stream consumer group): signals.generated 0, orders.executed 3');
     expect(result.positions.length).toBeGreaterThan(0);
+    // The P&L service read the fills from the durable stream and ends on the book's P&L to the cent.
+    expect(result.pnl.service).toBe(result.pnl.book);
+    expect(lines.join('\n')).toContain(`final P&L (P&L service): ${result.pnl.book} (`);
     const client = await RedisClient.connect({ url: redis.url });
     try {
       const left: string[] = [];
       for await (const key of client.scan({ match: 'demo-*' })) left.push(key);
+      for await (const key of client.scan({ match: 'price:*' })) left.push(key);
       expect(left).toEqual([]);
     } finally {
       await client.close();

@@ -27,6 +27,10 @@ describe('demo on the embedded Redis', () => {
     expect(output).toContain('signals (re-run after event):   cache 8 hits / 0 misses / 0 joined');
     expect(output).toContain('feature cache: 24 hits, 24 misses, 0 joined');
     expect(output).toMatch(/final P&L: [+-][\d,]+\.\d\d/);
+    // The P&L service, fed only by events and quotes, ends on the book's P&L to the cent.
+    expect(result.pnl.service).toBe(result.pnl.book);
+    expect(output).toContain(`final P&L: ${result.pnl.book}\n`);
+    expect(output).toContain(`final P&L (P&L service): ${result.pnl.book} (`);
   });
 
   it('runs from the build (npm run build:examples) as a child process and exits 0', async () => {
@@ -41,6 +45,8 @@ describe('demo on the embedded Redis', () => {
     expect(stdout.match(/cache 8 hits \/ 0 misses \/ 0 joined/g)).toHaveLength(10);
     expect(stdout).toContain('[orders.executed]');
     expect(stdout).toContain('[positions.updated]');
-    expect(stdout).toMatch(/final P&L: [+-][\d,]+\.\d\d/);
+    const book = /final P&L: ([+-][\d,]+\.\d\d)\n/.exec(stdout)?.[1];
+    expect(book).toBeDefined();
+    expect(stdout).toContain(`final P&L (P&L service): ${book ?? ''} (realized `);
   }, 120_000);
 });
