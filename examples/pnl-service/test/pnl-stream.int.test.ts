@@ -19,8 +19,8 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function start(maxMessagesPerSecond: number): Promise<{ service: PnlService; publisher: EventPublisher; url: string }> {
-  const service = await buildPnlService({ redis: await RedisClient.connect({ url: redis.url }), maxMessagesPerSecond });
+async function start(maxMessagesPerSecond: number, heartbeatMs?: number): Promise<{ service: PnlService; publisher: EventPublisher; url: string }> {
+  const service = await buildPnlService({ redis: await RedisClient.connect({ url: redis.url }), maxMessagesPerSecond, ...(heartbeatMs ? { heartbeatMs } : {}) });
   cleanup.push(() => service.close());
   const address = await service.listen({ port: 0, host: '127.0.0.1' });
   const client = await RedisClient.connect({ url: redis.url });
@@ -91,6 +91,17 @@ describe('P&L stream (SSE) on a real Redis', () => {
     await publisher.publishPositionEvent({ symbol: 'AAPL', action: 'sell', qtyChange: -10, newQty: 0, price: '101', strategyId: 's1' });
     await waitFor(() => again.messages.some((m) => m.event === 'update' && (JSON.parse(m.data) as UpdateMessage).removed.includes('AAPL')));
     expect(service.sseStats()).toMatchObject({ clients: 1, dropped: 0 });
+  });
+
+  it('keeps an idle stream open with a ": ping" comment every heartbeatMs, and ends it when the service closes', async () => {
+    const { service, url } = await start(10, 100);
+    const sse = await connect(url);
+    await waitFor(() => sse.comments.length >= 2, { description: 'two heartbeats' });
+    expect(sse.comments[0]).toBe(': ping');
+    expect(sse.messages.map((m) => m.event)).toEqual(['snapshot']);
+    const ended = new Promise<void>((resolve) => sse.onEnd(resolve));
+    await service.close();
+    await ended;
   });
 
   it('a paused reader does not make the service buffer more: its updates are dropped, and it gets a snapshot once it reads again', { timeout: 60_000 }, async () => {

@@ -23,6 +23,8 @@ export interface SseConnection {
   pause(): void;
   /** Reads again. */
   resume(): void;
+  /** Calls `listener` when the server ends the stream. */
+  onEnd(listener: () => void): void;
   close(): void;
 }
 
@@ -63,6 +65,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         preamble,
         pause: () => void res.pause(),
         resume: () => void res.resume(),
+        onEnd: (listener) => void res.once('end', listener),
         close: () => req.destroy(),
       });
     });
