@@ -5,6 +5,8 @@ import { formatDecimal, formats } from './format.js';
 /** Same bound as the service's snapshot curve. */
 const MAX_CURVE_POINTS = 600;
 const COLORS = { gain: '#0a7c43', loss: '#c62828', gainFill: 'rgba(10,124,67,0.12)', lossFill: 'rgba(198,40,40,0.12)' };
+/** Whole seconds at least: labels are HH:MM:SS, so finer ticks would repeat a label. */
+const X_INCREMENTS_SECONDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 const AXIS = { stroke: '#5b6472', grid: { stroke: '#eceff3' }, ticks: { stroke: '#eceff3' } };
 
 /** A vertical gradient that switches from `above` to `below` where the y scale crosses 0. */
@@ -58,6 +60,7 @@ export function createPnlChart(el, readout) {
       {
         ...AXIS,
         space: 70,
+        incrs: X_INCREMENTS_SECONDS,
         values: (_u, splits, _axis, _space, incrSeconds) => splits.map((s) => (incrSeconds >= 60 ? formats.clock : formats.time).format(new Date(s * 1000))),
       },
       { ...AXIS, size: 64, values: (_u, splits) => splits.map((v) => formats.axis.format(v)) },
