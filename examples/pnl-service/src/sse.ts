@@ -57,7 +57,7 @@ export interface SseStats {
 /** One connected client, as tests and `/health` see it. */
 export interface SseClientInfo {
   strategy: string | null;
-  /** Waiting for its socket to drain (updates are dropped meanwhile). */
+  /** Its socket has not taken a whole message since the last tick: updates are dropped until it drains. */
   blocked: boolean;
   /** Bytes written to it that its socket has not taken yet. */
   bufferedBytes: number;
@@ -71,9 +71,18 @@ interface Client {
   /** Symbols it was last told are rows. */
   rows: Set<string>;
   lastSentAt: number;
-  blocked: boolean;
-  /** Its socket drained after being full: its next message is a snapshot. */
+  /** A write returned false (the socket buffer is over its mark) and it has not drained yet. */
+  draining: boolean;
+  /** Updates were dropped: its next message is a snapshot. */
   reset: boolean;
+}
+
+/** What one tick computed for one strategy filter, shared by its clients. */
+interface Round {
+  view: PnlView;
+  /** Row JSON by symbol, each serialised once per tick. */
+  rowJson: Map<string, string>;
+  totalsJson: string;
 }
 
 /** The response headers of the stream. */
@@ -120,7 +129,7 @@ export class SseHub {
       res.writeHead(503).end();
       return;
     }
-    const client: Client = { res, strategy, dirty: new Set(), rows: new Set(), lastSentAt: Number.NEGATIVE_INFINITY, blocked: false, reset: false };
+    const client: Client = { res, strategy, dirty: new Set(), rows: new Set(), lastSentAt: Number.NEGATIVE_INFINITY, draining: false, reset: false };
     res.writeHead(200, SSE_HEADERS);
     res.write('retry: 1000\n\n');
     this.#clients.add(client);
@@ -135,7 +144,7 @@ export class SseHub {
 
   /** The connected clients. */
   clients(): SseClientInfo[] {
-    return [...this.#clients].map((c) => ({ strategy: c.strategy ?? null, blocked: c.blocked, bufferedBytes: c.res.writableLength }));
+    return [...this.#clients].map((c) => ({ strategy: c.strategy ?? null, blocked: c.draining, bufferedBytes: c.res.writableLength }));
   }
 
   /** Ends every stream and stops the timers. */
@@ -158,61 +167,75 @@ export class SseHub {
     this.#schedule();
   }
 
-  #schedule(): void {
+  /** Schedules a tick at `at` (a `performance.now()` time), by default one interval after the last tick. */
+  #schedule(at: number = this.#lastTickAt + this.#intervalMs): void {
     if (this.#timer !== undefined || this.#closed) return;
-    const delay = Math.max(0, this.#lastTickAt + this.#intervalMs - performance.now());
-    this.#timer = setTimeout(() => this.#tick(), delay);
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - performance.now()));
   }
 
-  /** One round for every client with changes: all clients flush together, so a view is computed once per strategy filter. */
+  /**
+   * One round for every client with changes: all clients flush together, so a view is computed
+   * (and each row serialised) once per strategy filter. A client whose socket has not drained
+   * since its last message is slow: its update is dropped and its next message is a snapshot.
+   */
   #tick(): void {
     this.#timer = undefined;
     const now = performance.now();
     this.#lastTickAt = now;
-    const views = new Map<string | undefined, PnlView>();
-    let waiting = false;
+    const rounds = new Map<string | undefined, Round>();
+    let nextDue = Number.POSITIVE_INFINITY;
     for (const client of this.#clients) {
-      if (client.blocked) {
-        if (client.dirty.size > 0) this.#stats.dropped += 1;
-        client.dirty.clear();
+      if (client.draining) {
+        if (client.dirty.size > 0) {
+          this.#stats.dropped += 1;
+          client.reset = true;
+          client.dirty.clear();
+        }
         continue;
       }
       if (client.dirty.size === 0 && !client.reset) continue;
       if (now - client.lastSentAt < this.#intervalMs) {
-        waiting = true;
+        nextDue = Math.min(nextDue, client.lastSentAt + this.#intervalMs);
         continue;
       }
       if (client.reset) {
         client.reset = false;
         this.#stats.resets += 1;
-        this.#sendSnapshot(client);
+        this.#sendSnapshot(client, now);
         continue;
       }
-      let view = views.get(client.strategy);
-      if (view === undefined) views.set(client.strategy, (view = computeView(this.#book, client.strategy)));
-      const update = this.#update(client, view);
+      let round = rounds.get(client.strategy);
+      if (round === undefined) {
+        const view = computeView(this.#book, client.strategy);
+        rounds.set(client.strategy, (round = { view, rowJson: new Map(), totalsJson: JSON.stringify(view.totals) }));
+      }
+      const update = this.#update(client, round);
       client.dirty.clear();
-      if (update !== undefined) this.#send(client, 'update', update);
+      if (update !== undefined) this.#send(client, 'update', update, now);
     }
-    if (waiting) this.#schedule();
+    if (nextDue !== Number.POSITIVE_INFINITY) this.#schedule(nextDue);
   }
 
-  #update(client: Client, view: PnlView): UpdateMessage | undefined {
-    const positions: PnlRow[] = [];
+  /** The `update` data for `client` (JSON text, {@link UpdateMessage}), or `undefined` when none of its rows changed. */
+  #update(client: Client, round: Round): string | undefined {
+    const positions: string[] = [];
     const removed: string[] = [];
     for (const symbol of [...client.dirty].sort()) {
-      const row = view.rows.get(symbol);
+      const row = round.view.rows.get(symbol);
       if (row !== undefined) {
-        positions.push(row);
+        let json = round.rowJson.get(symbol);
+        if (json === undefined) round.rowJson.set(symbol, (json = JSON.stringify(row)));
+        positions.push(json);
         client.rows.add(symbol);
       } else if (client.rows.delete(symbol)) removed.push(symbol);
     }
     if (positions.length === 0 && removed.length === 0) return undefined;
     const timestamp = new Date().toISOString();
-    return { positions, removed, totals: view.totals, timestamp, last_price_at: this.#lastPriceAt(), point: { t: timestamp, total_pl: view.totals.total_pl } };
+    const point: CurvePoint = { t: timestamp, total_pl: round.view.totals.total_pl };
+    return `{"positions":[${positions.join(',')}],"removed":${JSON.stringify(removed)},"totals":${round.totalsJson},"timestamp":"${timestamp}","last_price_at":${JSON.stringify(this.#lastPriceAt())},"point":${JSON.stringify(point)}}`;
   }
 
-  #sendSnapshot(client: Client): void {
+  #sendSnapshot(client: Client, at?: number): void {
     const view = computeView(this.#book, client.strategy);
     client.dirty.clear();
     client.rows = new Set(view.rows.keys());
@@ -222,32 +245,33 @@ export class SseHub {
       last_price_at: this.#lastPriceAt(),
       curve: this.#curves.points(client.strategy),
     };
-    this.#send(client, 'snapshot', snapshot);
+    this.#send(client, 'snapshot', JSON.stringify(snapshot), at);
   }
 
-  #send(client: Client, event: 'snapshot' | 'update', data: SnapshotMessage | UpdateMessage): void {
+  /** Writes a message; `at` is the tick it belongs to (so pacing follows the ticks, not the write's own time). */
+  #send(client: Client, event: 'snapshot' | 'update', json: string, at: number = performance.now()): void {
     this.#seq += 1;
-    client.lastSentAt = performance.now();
+    client.lastSentAt = at;
     this.#stats.sent += 1;
-    this.#write(client, `id: ${this.bootId}.${this.#seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.#write(client, `id: ${this.bootId}.${this.#seq}\nevent: ${event}\ndata: ${json}\n\n`);
   }
 
   /**
-   * Writes, and on a full socket stops writing to the client until it drains; its next message
-   * (paced like any other) is then a snapshot. So at most one message waits in its buffer.
+   * Writes; when the socket buffer goes over its mark, remembers it until 'drain'. A message
+   * bigger than the mark does that too, so only a client still not drained at its next message
+   * is treated as slow (by the tick): at most one message ever waits for it.
    */
   #write(client: Client, text: string): void {
-    if (client.res.write(text) || client.blocked) return;
-    client.blocked = true;
+    if (client.res.write(text) || client.draining) return;
+    client.draining = true;
     client.res.once('drain', () => {
-      client.blocked = false;
-      client.reset = true;
-      this.#schedule();
+      client.draining = false;
+      if (client.reset) this.#schedule();
     });
   }
 
   #ping(): void {
-    for (const client of this.#clients) if (!client.blocked) this.#write(client, ': ping\n\n');
+    for (const client of this.#clients) if (!client.draining) this.#write(client, ': ping\n\n');
   }
 
   #lastPriceAt(): string | null {
