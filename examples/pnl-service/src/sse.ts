@@ -182,7 +182,9 @@ export class SseHub {
     this.#timer = undefined;
     const now = performance.now();
     this.#lastTickAt = now;
-    const rounds = new Map<string | undefined, Round>();
+    const due: Client[] = [];
+    // The changed symbols of the clients due an update, per strategy filter: only those rows are formatted.
+    const changed = new Map<string | undefined, Set<string>>();
     let nextDue = Number.POSITIVE_INFINITY;
     for (const client of this.#clients) {
       if (client.draining) {
@@ -204,12 +206,18 @@ export class SseHub {
         this.#sendSnapshot(client, now);
         continue;
       }
-      let round = rounds.get(client.strategy);
-      if (round === undefined) {
-        const view = computeView(this.#book, client.strategy);
-        rounds.set(client.strategy, (round = { view, rowJson: new Map(), totalsJson: JSON.stringify(view.totals) }));
-      }
-      const update = this.#update(client, round);
+      due.push(client);
+      let symbols = changed.get(client.strategy);
+      if (symbols === undefined) changed.set(client.strategy, (symbols = new Set()));
+      for (const symbol of client.dirty) symbols.add(symbol);
+    }
+    const rounds = new Map<string | undefined, Round>();
+    for (const [strategy, symbols] of changed) {
+      const view = computeView(this.#book, strategy, symbols);
+      rounds.set(strategy, { view, rowJson: new Map(), totalsJson: JSON.stringify(view.totals) });
+    }
+    for (const client of due) {
+      const update = this.#update(client, rounds.get(client.strategy) as Round);
       client.dirty.clear();
       if (update !== undefined) this.#send(client, 'update', update, now);
     }

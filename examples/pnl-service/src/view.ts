@@ -50,6 +50,7 @@ export interface RealtimePnl extends PnlTotals {
 
 /** A computed view: rows by symbol (sorted) and totals, for one strategy or all. */
 export interface PnlView {
+  /** Every row, or only those asked for (`only`), in symbol order. */
   rows: Map<string, PnlRow>;
   totals: PnlTotals;
 }
@@ -59,14 +60,16 @@ const HUNDRED = new Money(100);
 /**
  * Rows and totals of `book` for `strategyId` (or every strategy summed per symbol). A symbol is a
  * row while some position in it (of the strategies shown) is not flat; an unknown strategy has
- * no rows and zero totals.
+ * no rows and zero totals. With `only`, the totals still cover every row but only those symbols'
+ * rows are formatted (the SSE stream's updates need the changed rows only).
  */
-export function computeView(book: PnlBook, strategyId?: string): PnlView {
+export function computeView(book: PnlBook, strategyId?: string, only?: ReadonlySet<string>): PnlView {
   const rows = new Map<string, PnlRow>();
   let realized = ZERO;
   let unrealized = ZERO;
   let investment = ZERO;
   let realtime = 0;
+  let held = 0;
   for (const symbol of book.symbols(strategyId).sort(bySymbol)) {
     let qty = ZERO;
     let cost = ZERO;
@@ -78,9 +81,14 @@ export function computeView(book: PnlBook, strategyId?: string): PnlView {
       open ||= !position.qty.isZero();
     }
     if (!open) continue;
-    const avg = qty.isZero() ? ZERO : cost.dividedBy(qty);
+    held += 1;
     const mark = book.mark(symbol);
     const rowUnrealized = mark === undefined ? ZERO : qty.times(mark.price).minus(cost);
+    unrealized = unrealized.plus(rowUnrealized);
+    investment = investment.plus(cost.abs());
+    if (mark !== undefined) realtime += 1;
+    if (only !== undefined && !only.has(symbol)) continue;
+    const avg = qty.isZero() ? ZERO : cost.dividedBy(qty);
     const pct = cost.isZero() ? ZERO : rowUnrealized.dividedBy(cost.abs()).times(HUNDRED);
     rows.set(symbol, {
       symbol,
@@ -92,14 +100,11 @@ export function computeView(book: PnlBook, strategyId?: string): PnlView {
       unrealized_pl_pct: formatRounded(pct, PERCENT_DECIMALS),
       last_price_update: mark === undefined ? null : new Date(mark.timestampMs).toISOString(),
     });
-    unrealized = unrealized.plus(rowUnrealized);
-    investment = investment.plus(cost.abs());
-    if (mark !== undefined) realtime += 1;
   }
   return {
     rows,
     totals: {
-      total_positions: rows.size,
+      total_positions: held,
       total_unrealized_pl: formatMoney(unrealized),
       total_unrealized_pl_pct: investment.isZero() ? null : formatRounded(unrealized.dividedBy(investment).times(HUNDRED), PERCENT_DECIMALS),
       realtime_prices_available: realtime,

@@ -101,6 +101,20 @@ describe('PnlBook arithmetic', () => {
     expect(book.strategies().sort()).toEqual(['a', 'b']);
   });
 
+  it('formats only the rows asked for, with totals over every row', () => {
+    const book = new PnlBook();
+    book.applyFill(fill('A', 1, 1, '10'));
+    book.applyFill(fill('B', 2, 2, '20'));
+    book.applyFill(fill('C', 3, 3, '30'));
+    book.applyPrice('B', '21', clock);
+    const full = computeView(book);
+    const some = computeView(book, undefined, new Set(['B', 'Z']));
+    expect([...some.rows.keys()]).toEqual(['B']);
+    expect(some.rows.get('B')).toEqual(full.rows.get('B'));
+    expect(some.totals).toEqual(full.totals);
+    expect(some.totals).toMatchObject({ total_positions: 3, realtime_prices_available: 1, total_unrealized_pl: '2' });
+  });
+
   it('refuses a fill with an unusable price or a fractional quantity', () => {
     const book = new PnlBook();
     expect(() => book.applyFill(fill('A', 1, 1, 'NaN'))).toThrow(/price must be a finite decimal/);
