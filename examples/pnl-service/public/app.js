@@ -105,7 +105,6 @@ function connect(url) {
 }
 
 const url = streamUrl();
-table.render(rows);
 chart.render();
 status.render();
 window.setInterval(() => status.render(), STATUS_TICK_MS);
