@@ -3,7 +3,7 @@ import { ConfigError, EventSubscriber, PriceCache, PriceUpdateEvent } from '@tra
 import type { RedisClient } from '@trading-platform/redis-client';
 import { createEmbeddedServer } from '@trading-platform/redis-client/embedded';
 import { waitFor } from '../../../test/harness/index.js';
-import { embeddedClient, loadShared, tradingDay } from '../../lib/test/fixtures.js';
+import { embeddedClient, loadShared, tradingDay, unreachableClient } from '../../lib/test/fixtures.js';
 import { feedOptionsFromEnv } from '../src/config.js';
 import { closingQuotes, startFeed } from '../src/feed.js';
 import type { FeedClock } from '../src/feed.js';
@@ -81,7 +81,7 @@ describe('startFeed', () => {
     const { marketData } = await loadShared();
     const runOnce = async (seed: number): Promise<string[]> => {
       const { redis, received, count } = await setUp();
-      const feed = startFeed({ redis, marketData, symbols: ['NVDA', 'XOM', 'JPM'], days: [tradingDay(marketData, 5)], ratePerSymbol: 10, dayMs: 1500, seed, clock: virtualClock(0 + Date.now()) });
+      const feed = startFeed({ redis, marketData, symbols: ['NVDA', 'XOM', 'JPM'], days: [tradingDay(marketData, 5)], ratePerSymbol: 10, dayMs: 1500, seed, clock: virtualClock() });
       await feed.done;
       await waitFor(() => count() === 45, { description: '45 price updates' });
       return [...received.entries()].sort().flatMap(([, events]) => events.map((e) => `${e.symbol} ${e.bid} ${e.price} ${e.ask} ${String(e.bidSize)} ${String(e.askSize)}`));
@@ -182,5 +182,17 @@ describe('feedOptionsFromEnv', () => {
     expect(() => feedOptionsFromEnv({ START_DATE: '2024-01-06' }, marketData)).toThrow(/START_DATE 2024-01-06 is not a trading day/);
     expect(() => feedOptionsFromEnv({ FEED_RATE_PER_SYMBOL: '-1' }, marketData)).toThrow(/FEED_RATE_PER_SYMBOL must be a number > 0/);
     expect(() => feedOptionsFromEnv({ FEED_SEED: 'x' }, marketData)).toThrow(/FEED_SEED must be an integer/);
+  });
+});
+
+describe('startFeed without Redis', () => {
+  it('counts every write and publish that failed and keeps going to the close', async () => {
+    const { marketData } = await loadShared();
+    const redis = await unreachableClient();
+    cleanups.push(() => redis.close());
+    const feed = startFeed({ redis, marketData, symbols: ['AAPL'], days: [tradingDay(marketData)], ratePerSymbol: 5, dayMs: 800, clock: virtualClock() });
+    await feed.done;
+    // Four quotes, each a failed SET and a failed PUBLISH.
+    expect(feed.stats()).toMatchObject({ quotes: 4, failed: 8, daysClosed: 1 });
   });
 });
