@@ -6,7 +6,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', embedded: 'src/embedded.ts' },
+  entry: { index: 'src/index.ts', embedded: 'src/embedded.ts', prometheus: 'src/prometheus.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,5 +1,5 @@
 /** Read-or-compute for a `FeatureCache`: single-flight per key, one batched computation for the misses of many. */
-import { dc, traced } from '../diagnostics/channels.js';
+import { dc, traceAsync, traced } from '../diagnostics/channels.js';
 import type { CacheComputeContext } from '../diagnostics/payloads.js';
 import { ValidationError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
@@ -36,7 +36,7 @@ export class FeatureCompute {
       const held = new Set<string>();
       const cached = await this.#reads.get(symbol, date, held);
       if (cached !== null) return cached;
-      const features = traced(dc.cacheCompute) ? await tracedCompute({ operation: 'getOrCompute', keys: 1 }, compute) : await compute();
+      const features = traced(dc.cacheCompute) ? await tracedCompute('getOrCompute', 1, compute) : await compute();
       // Another writer's value (foreign, or a newer f64 version) is never written over.
       if (!held.has(key)) await this.#writes.set(symbol, date, features, options);
       return features;
@@ -92,7 +92,7 @@ export class FeatureCompute {
   ): Promise<Map<string, Features>> {
     const given = [...symbols];
     const entries = traced(dc.cacheCompute)
-      ? await tracedCompute({ operation: 'getManyOrCompute', keys: given.length }, () => computeMissing(given))
+      ? await tracedCompute('getManyOrCompute', given.length, () => computeMissing(given))
       : await computeMissing(given);
     const computed = new Map(entriesOf(entries));
     const absent = symbols.filter((s) => !computed.has(s));
@@ -107,6 +107,6 @@ export class FeatureCompute {
 }
 
 /** Runs the caller's computation traced on `trading-platform:cache:compute`; a synchronous throw rejects, as untraced. */
-function tracedCompute<T>(context: CacheComputeContext, compute: () => Promise<T> | T): Promise<T> {
-  return dc.cacheCompute.tracePromise(async () => compute(), context);
+function tracedCompute<T>(operation: CacheComputeContext['operation'], keys: number, compute: () => Promise<T> | T): Promise<T> {
+  return traceAsync(dc.cacheCompute, { operation, keys, startedAt: performance.now() }, async () => compute());
 }

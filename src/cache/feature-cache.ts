@@ -1,6 +1,6 @@
 /** `FeatureCache`: the feature store's public face, wiring its reads, writes, invalidation, compute and local tier. */
 import type { RedisClient } from '../client/redis-client.js';
-import { dc, traced } from '../diagnostics/channels.js';
+import { dc, traceAsync, traced } from '../diagnostics/channels.js';
 import { trackLive, type LiveCache } from '../diagnostics/live.js';
 import { componentLogger } from '../internal/logger.js';
 import type { Features } from './codecs/index.js';
@@ -95,7 +95,7 @@ export class FeatureCache {
   /** A cached vector, or `null` on a miss, a corrupt entry or a Redis error. @throws InvalidKeyError */
   get(symbol: string, date: string): Promise<Features | null> {
     if (!traced(dc.cacheRead)) return this.#reads.get(symbol, date);
-    return dc.cacheRead.tracePromise(this.#reads.get, { operation: 'get', keys: 1 }, this.#reads, symbol, date);
+    return traceAsync(dc.cacheRead, { operation: 'get', keys: 1, startedAt: performance.now() }, () => this.#reads.get(symbol, date));
   }
 
   /**
@@ -104,7 +104,8 @@ export class FeatureCache {
    */
   getMany(symbols: readonly string[], date: string): Promise<Map<string, Features | null>> {
     if (!traced(dc.cacheRead)) return this.#reads.getMany(symbols, date);
-    return dc.cacheRead.tracePromise(this.#reads.getMany, { operation: 'getMany', keys: countOf(symbols) }, this.#reads, symbols, date);
+    const context = { operation: 'getMany' as const, keys: countOf(symbols), startedAt: performance.now() };
+    return traceAsync(dc.cacheRead, context, () => this.#reads.getMany(symbols, date));
   }
 
   /**
@@ -119,7 +120,8 @@ export class FeatureCache {
    */
   getMatrix(symbols: readonly string[], date: string, options: MatrixOptions = {}): Promise<FeatureMatrix> {
     if (!traced(dc.cacheRead)) return this.#reads.getMatrix(symbols, date, options);
-    return dc.cacheRead.tracePromise(this.#reads.getMatrix, { operation: 'getMatrix', keys: countOf(symbols) }, this.#reads, symbols, date, options);
+    const context = { operation: 'getMatrix' as const, keys: countOf(symbols), startedAt: performance.now() };
+    return traceAsync(dc.cacheRead, context, () => this.#reads.getMatrix(symbols, date, options));
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Runs a client's backend operations under its deadlines, with error mapping and retries, traced on `trading-platform:client:command`. */
-import { dc, traced } from '../diagnostics/channels.js';
+import { dc, traceAsync, traced } from '../diagnostics/channels.js';
 import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
 import { isRetryable } from '../internal/retryable.js';
@@ -47,7 +47,8 @@ export class CommandRunner {
    */
   run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
     if (!traced(dc.clientCommand)) return this.#run(command, fn, idempotent, timeoutMs);
-    return dc.clientCommand.tracePromise(this.#run, { command, component: this.#state.component }, this, command, fn, idempotent, timeoutMs) as Promise<T>;
+    const context = { command, component: this.#state.component, startedAt: performance.now() };
+    return traceAsync(dc.clientCommand, context, () => this.#run(command, fn, idempotent, timeoutMs));
   }
 
   #run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs: number | undefined): Promise<T> {

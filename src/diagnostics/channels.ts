@@ -127,3 +127,43 @@ export const dc = Object.freeze({
 export function traced(tc: TracingChannel<unknown, object>): boolean {
   return tc.start.hasSubscribers || tc.end.hasSubscribers || tc.asyncStart.hasSubscribers || tc.asyncEnd.hasSubscribers || tc.error.hasSubscribers;
 }
+
+/** What Node.js sets on a trace context. */
+interface Settled {
+  result?: unknown;
+  error?: unknown;
+}
+
+/**
+ * `tc.tracePromise(run, context)`, with the same events in the same order. When neither `start`
+ * nor `end` has a subscriber (so no store is bound to `start` either: binding one makes it report
+ * subscribers), their publications and the `runStores` around `run` do nothing, and are skipped:
+ * a metrics exporter listening to `asyncEnd` and `error` alone costs only what it does.
+ */
+export function traceAsync<T, C extends object>(tc: TracingChannel<unknown, C>, context: C, run: () => Promise<T>): Promise<T> {
+  if (tc.start.hasSubscribers || tc.end.hasSubscribers) return tc.tracePromise(run, context);
+  const settled = context as Settled;
+  let work: Promise<T>;
+  try {
+    work = Promise.resolve(run());
+  } catch (err) {
+    settled.error = err;
+    tc.error.publish(context);
+    throw err;
+  }
+  return work.then(
+    (result) => {
+      settled.result = result;
+      tc.asyncStart.publish(context);
+      tc.asyncEnd.publish(context);
+      return result;
+    },
+    (err: unknown) => {
+      settled.error = err;
+      tc.error.publish(context);
+      tc.asyncStart.publish(context);
+      tc.asyncEnd.publish(context);
+      throw err;
+    },
+  );
+}

@@ -17,6 +17,8 @@ export interface CacheReadContext {
   readonly operation: CacheReadOperation;
   /** Keys asked for (symbols given). */
   readonly keys: number;
+  /** `performance.now()` when the call started: the duration is `performance.now() - startedAt` at `asyncEnd`. */
+  readonly startedAt: number;
   /** Set by Node.js when the call resolved. */
   result?: unknown;
   /** Set by Node.js when the call rejected (a bad symbol, date or option; Redis errors never reject). */
@@ -89,6 +91,8 @@ export interface CacheInvalidateMessage {
 export interface CacheComputeContext {
   readonly operation: 'getOrCompute' | 'getManyOrCompute';
   readonly keys: number;
+  /** `performance.now()` when the computation started. */
+  readonly startedAt: number;
   result?: unknown;
   error?: unknown;
 }
@@ -120,6 +124,8 @@ export interface CacheLocalEvictionMessage {
 export interface PublishContext {
   /** The channel, or for a channel family its pattern (`price.updated.*`, never `price.updated.AAPL`). */
   readonly channel: string;
+  /** `performance.now()` when the PUBLISH started. */
+  readonly startedAt: number;
   result?: unknown;
   error?: unknown;
 }
@@ -195,6 +201,8 @@ export interface ClientCommandContext {
   readonly command: string;
   /** The client's `component` option (`client`; `subscriber`, `stream-reader`, `local-tier` for the connections the SDK opens). */
   readonly component: string;
+  /** `performance.now()` when the command was called. */
+  readonly startedAt: number;
   result?: unknown;
   error?: unknown;
 }

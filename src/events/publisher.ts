@@ -4,7 +4,7 @@
  * an optional outage buffer replayed in order when the client is ready again (configurable from
  * the environment), and an optional durable stream fed by the same call.
  */
-import { dc, traced } from '../diagnostics/channels.js';
+import { dc, traceAsync, traced } from '../diagnostics/channels.js';
 import { trackLive, type LivePublisher } from '../diagnostics/live.js';
 import { RedisClosedError } from '../internal/errors.js';
 import type { RedisEnv } from '../client/env.js';
@@ -189,7 +189,7 @@ export class EventPublisher {
     const diagnosed = traced(dc.publish) || dc.publishOutcome.hasSubscribers;
     let reply: Promise<number>;
     try {
-      reply = diagnosed ? dc.publish.tracePromise(this.#client.publish, { channel: channelLabel(channel) }, this.#client, channel, wire) : this.#client.publish(channel, wire);
+      reply = diagnosed ? this.#tracedPublish(channel, wire) : this.#client.publish(channel, wire);
     } catch (err) {
       return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
@@ -209,6 +209,13 @@ export class EventPublisher {
       this.#inFlight.end();
       return result;
     });
+  }
+
+  /** The live PUBLISH, traced on `trading-platform:publisher:publish` when it has subscribers. */
+  #tracedPublish(channel: Channel, wire: string): Promise<number> {
+    const client = this.#client;
+    if (!traced(dc.publish)) return client.publish(channel, wire);
+    return traceAsync(dc.publish, { channel: channelLabel(channel), startedAt: performance.now() }, () => client.publish(channel, wire));
   }
 
   #publishFailed(err: unknown, channel: Channel, wire: string): null {
