@@ -3,9 +3,29 @@
  * (never the global one, so the demo's services in one process do not collide) holding the SDK's
  * metrics and the service's own, served as `GET /metrics` in the Prometheus text format.
  */
-import { Counter } from 'prom-client';
-import type { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import { registerMetrics } from '@trading-platform/redis-client/prometheus';
+
+/** A service's registry, with the SDK's metrics in it. */
+export interface ServiceRegistry {
+  /** The registry `/metrics` serves; the service registers its own metrics in it too. */
+  readonly registry: Registry;
+  /** Gives up the SDK's metrics of this registry (`MetricsHandle.unregister`); call when the service closes. Idempotent. */
+  close(): void;
+}
+
+/**
+ * A new prom-client `Registry` with the SDK's metrics registered (`registerMetrics({ registry })`,
+ * names `trading_platform_*`). The SDK's metrics are fed by its diagnostics channels, which are
+ * process-wide: several services in one process (the demo) each show the SDK activity of the
+ * whole process; run as separate processes (`npm run example:*`, docker-compose), each shows its own.
+ */
+export function createServiceRegistry(): ServiceRegistry {
+  const registry = new Registry();
+  const sdk = registerMetrics({ registry });
+  return { registry, close: () => sdk.unregister() };
+}
 
 /** The Prometheus text a scrape of `registry` returns, with its content type. */
 export async function scrape(registry: Registry): Promise<{ contentType: string; body: string }> {

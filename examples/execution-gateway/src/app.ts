@@ -5,11 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { Registry } from 'prom-client';
 import { EventPublisher } from '@trading-platform/redis-client';
 import type { EventStreamSink, Logger, RedisClient } from '@trading-platform/redis-client';
 import { BadRequestError } from '../../lib/bad-request.js';
-import { addMetricsRoute } from '../../lib/metrics.js';
+import { addMetricsRoute, createServiceRegistry } from '../../lib/metrics.js';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
 import type { MarketData } from '../../shared/index.js';
@@ -77,7 +76,7 @@ export function buildExecutionGateway(deps: ExecutionGatewayDeps): FastifyInstan
   const publisher = deps.redis ? EventPublisher.fromEnv(deps.redis, deps.env ?? {}, { logger: log, ...(deps.stream ? { stream: deps.stream } : {}) }) : null;
   const days = deps.marketData.tradingDays();
   const lastDay = days[days.length - 1] as string;
-  const registry = new Registry();
+  const { registry, close: closeMetrics } = createServiceRegistry();
   const metrics = registerGatewayMetrics(registry);
 
   app.post('/api/v1/orders', async (request): Promise<OrderResponse> => {
@@ -138,6 +137,7 @@ export function buildExecutionGateway(deps: ExecutionGatewayDeps): FastifyInstan
   addMetricsRoute(app, registry);
 
   app.addHook('onClose', async () => {
+    closeMetrics();
     await publisher?.close();
     if (deps.closeRedis ?? true) await deps.redis?.close();
   });

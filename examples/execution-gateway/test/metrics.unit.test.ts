@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
+import type { RedisClient } from '@trading-platform/redis-client';
+import { embeddedClient, loadShared, tradingDay } from '../../lib/test/fixtures.js';
 import { sampleValue, scrapeApp } from '../../lib/test/prometheus-text.js';
 import type { MarketData } from '../../shared/index.js';
 import { buildExecutionGateway } from '../src/app.js';
@@ -17,8 +18,8 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function gateway(): FastifyInstance {
-  const app = buildExecutionGateway({ marketData, redis: null });
+function gateway(redis: RedisClient | null = null): FastifyInstance {
+  const app = buildExecutionGateway({ marketData, redis });
   apps.push(app);
   return app;
 }
@@ -57,5 +58,20 @@ describe('GET /metrics of the execution gateway', () => {
     expect(sampleValue(scrape, 'execution_gateway_fills_total', { side: 'buy' })).toBe(1);
     expect(sampleValue(scrape, 'execution_gateway_fills_total', { side: 'sell' })).toBe(2);
     expect(sampleValue(scrape, 'execution_gateway_batches_total')).toBe(2);
+  });
+
+  it("serves the SDK's publish metrics next to its own: one order event per batch, one position event per fill", async () => {
+    const app = gateway(await embeddedClient());
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      payload: { strategy_id: 's1', as_of_date: date, orders: [{ symbol: 'AAPL', quantity: 10 }, { symbol: 'KO', quantity: -4 }] },
+    });
+    expect(res.statusCode).toBe(200);
+    const scrape = await scrapeApp(app);
+    expect(sampleValue(scrape, 'trading_platform_publish_total', { channel: 'orders.executed', outcome: 'published' })).toBe(1);
+    expect(sampleValue(scrape, 'trading_platform_publish_total', { channel: 'positions.updated', outcome: 'published' })).toBe(2);
+    expect(sampleValue(scrape, 'trading_platform_publish_buffer_capacity')).toBe(1000);
+    expect(sampleValue(scrape, 'trading_platform_publish_buffer_events')).toBe(0);
   });
 });

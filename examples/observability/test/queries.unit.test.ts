@@ -26,7 +26,7 @@ describe('the shipped observability files', () => {
     const exprs = dashboardQueries(dashboard).map((q) => q.expr).join('\n');
     for (const metric of [
       'trading_platform_cache_requests_total{job=~".+", outcome="hit"}',
-      'trading_platform_cache_read_duration_seconds_bucket',
+      'trading_platform_client_command_duration_seconds_bucket{job=~".+", operation=~"GET|MGET"}',
       'trading_platform_cache_compute_duration_seconds_bucket',
       'trading_platform_publish_total',
       'trading_platform_publish_buffer_events',

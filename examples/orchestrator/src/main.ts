@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, EventStream, RedisClient } from '@trading-platform/redis-client';
-import { Registry } from 'prom-client';
 import { getJson } from '../../lib/http.js';
+import { createServiceRegistry } from '../../lib/metrics.js';
 import { ALPHA158_HISTORY, loadMarketData } from '../../shared/index.js';
 import type { Position } from '../../execution-gateway/src/paper-broker.js';
 import { loadOrchestratorConfig } from './config.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     print,
     durable: { stream, group: config.consumerGroup, consumer: `orchestrator-${process.pid}` },
   });
-  const registry = new Registry();
+  const { registry, close: closeMetrics } = createServiceRegistry();
   registerOrchestratorMetrics(registry, orchestrator);
   const server = buildOrchestratorServer({ registry, redis: client });
   try {
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       await stopSignal;
     }
   } finally {
+    closeMetrics();
     await server.close();
     await orchestrator.stop();
     await client.close();

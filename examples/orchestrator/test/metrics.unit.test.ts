@@ -3,6 +3,7 @@ import { CHANNELS, ConfigError } from '@trading-platform/redis-client';
 import { createEmbeddedServer } from '@trading-platform/redis-client/embedded';
 import { Registry } from 'prom-client';
 import { buildExecutionGateway } from '../../execution-gateway/src/app.js';
+import { createServiceRegistry } from '../../lib/metrics.js';
 import { embeddedClient, loadShared, tradingDay, unreachableClient } from '../../lib/test/fixtures.js';
 import { sampleValue, scrapeApp } from '../../lib/test/prometheus-text.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
@@ -40,10 +41,10 @@ describe('the orchestrator server', () => {
       capital: 100_000,
     });
     cleanup.push(() => client.close(), () => orchestrator.stop());
-    const registry = new Registry();
+    const { registry, close } = createServiceRegistry();
     registerOrchestratorMetrics(registry, orchestrator);
     const app = buildOrchestratorServer({ registry, redis: client });
-    cleanup.push(() => app.close());
+    cleanup.push(async () => close(), () => app.close());
 
     const empty = await scrapeApp(app);
     expect(sampleValue(empty, 'orchestrator_days_total')).toBe(0);
@@ -59,6 +60,8 @@ describe('the orchestrator server', () => {
     expect(sampleValue(scrape, 'orchestrator_events_total', { channel: CHANNELS.ORDERS, source: 'pubsub' })).toBe(1);
     expect(sampleValue(scrape, 'orchestrator_events_total', { channel: CHANNELS.POSITIONS, source: 'pubsub' })).toBe(report.orders.fills.length);
     expect(report.orders.fills.length).toBeGreaterThan(0);
+    // The SDK's subscriber metrics in the same registry: every position event was received.
+    expect(sampleValue(scrape, 'trading_platform_subscriber_messages_total', { channel: CHANNELS.POSITIONS, outcome: 'received' })).toBe(report.orders.fills.length);
   });
 
   it('answers /health healthy with a connected Redis and degraded without', async () => {

@@ -4,10 +4,9 @@
  */
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { Registry } from 'prom-client';
 import { EventPublisher, FeatureCache } from '@trading-platform/redis-client';
 import type { Logger, RedisClient, SignalEventInit } from '@trading-platform/redis-client';
-import { addMetricsRoute } from '../../lib/metrics.js';
+import { addMetricsRoute, createServiceRegistry } from '../../lib/metrics.js';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
 import { ModelError } from '../../shared/index.js';
@@ -126,7 +125,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   // In the background: the service serves from the start, as upstream's lifespan task does.
   hydration.start();
 
-  const registry = new Registry();
+  const { registry, close: closeMetrics } = createServiceRegistry();
   const metrics = registerSignalServiceMetrics(registry, { redis: deps.redis, publisher });
 
   /** Publishes the generation's `SignalEvent`; one that had to wait in the outage buffer is counted. */
@@ -199,6 +198,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   addMetricsRoute(app, registry);
 
   app.addHook('onClose', async () => {
+    closeMetrics();
     await hydration.stop();
     await publisher?.close();
     await cache?.close();

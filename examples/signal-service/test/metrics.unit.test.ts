@@ -78,6 +78,20 @@ describe('GET /metrics of the signal service', () => {
     expect(sampleValue(scrape, 'signal_service_requests_total', { status: 'success' })).toBe(3);
   });
 
+  it("serves the SDK's metrics from the same registry: cache reads per key, writes, publishes, connection status", async () => {
+    const app = service(await embeddedClient());
+    const before = await scrapeApp(app);
+    expect(sampleValue(before, 'trading_platform_client_connection_status', { component: 'client' })).toBe(1);
+    expect(await generate(app, { symbols: ['AAPL', 'MSFT', 'KO'], as_of_date: date })).toBe(200);
+    expect(await generate(app, { symbols: ['AAPL', 'MSFT', 'KO'], as_of_date: date })).toBe(200);
+    const scrape = await scrapeApp(app);
+    expect(sampleValue(scrape, 'trading_platform_cache_requests_total', { tier: 'redis', outcome: 'miss' })).toBe(3);
+    expect(sampleValue(scrape, 'trading_platform_cache_requests_total', { tier: 'redis', outcome: 'hit' })).toBe(3);
+    expect(sampleValue(scrape, 'trading_platform_cache_writes_total', { outcome: 'written' })).toBe(3);
+    expect(sampleValue(scrape, 'trading_platform_cache_compute_duration_seconds_count', { outcome: 'ok' })).toBe(1);
+    expect(sampleValue(scrape, 'trading_platform_publish_total', { channel: 'signals.generated', outcome: 'published' })).toBe(2);
+  });
+
   it('keeps each app its own registry: two services in one process count apart', async () => {
     const one = service(null);
     const two = service(null);
