@@ -166,4 +166,9 @@ describe.skipIf(missing !== undefined)('examples/observability against a real Pr
     expect(active.find((a) => a.labels.alertname === 'DeadLetterQueueGrowing')?.labels).toMatchObject({ group: 'orchestrator' });
     expect(active.filter((a) => a.state === 'firing').map((a) => a.labels.alertname)).not.toContain('RedisUnreachableFromService');
   });
+
+  it('stops every service cleanly on SIGTERM, the orchestrator too while it stays up after its run', async () => {
+    for (const service of services) expect(await service.stop(), `${service.name}:\n${service.output()}`).toBe('code 0');
+    expect(services.find((s) => s.name === 'orchestrator')?.output()).toContain('orchestrator: SIGTERM received, stopping');
+  });
 });

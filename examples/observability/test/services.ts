@@ -32,8 +32,8 @@ export interface ServiceProcess {
   output(): string;
   /** Resolves once its output matches `pattern`; rejects if it exits first or after `timeoutMs`. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then SIGKILL after 10 s; resolves once it exited. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves how it exited (`code 0`, `signal SIGKILL`). */
+  stop(): Promise<string | undefined>;
 }
 
 /**
@@ -76,13 +76,15 @@ export async function startService(name: string, bundle: string, env: Record<str
       child.on('exit', check);
       check();
     });
-  const stop = async (): Promise<void> => {
-    if (exitOf(child) !== undefined) return;
-    child.kill('SIGTERM');
-    if (!(await waitForExit(child, 10_000))) {
-      child.kill('SIGKILL');
-      await waitForExit(child, 5000);
+  const stop = async (): Promise<string | undefined> => {
+    if (exitOf(child) === undefined) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, 10_000))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5000);
+      }
     }
+    return exitOf(child);
   };
   try {
     await waitForOutput(listening);
