@@ -27,19 +27,14 @@ export function createServiceRegistry(): ServiceRegistry {
   return { registry, close: () => sdk.unregister() };
 }
 
-/** The Prometheus text a scrape of `registry` returns, with its content type. */
-export async function scrape(registry: Registry): Promise<{ contentType: string; body: string }> {
-  return { contentType: registry.contentType, body: await registry.metrics() };
-}
-
 /**
  * Adds `GET /metrics` to `app`: the Prometheus text of `registry`, with prom-client's content
  * type. Scrapes are logged at `warn` and above only, so a 1 s scrape interval does not flood the log.
  */
 export function addMetricsRoute(app: FastifyInstance, registry: Registry): void {
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-    const { contentType, body } = await scrape(registry);
-    return reply.type(contentType).send(body);
+    const body = await registry.metrics();
+    return reply.type(registry.contentType).send(body);
   });
 }
 
