@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Registry } from 'prom-client';
 import type { Logger } from '@trading-platform/redis-client';
 import { BadRequestError } from '../../lib/bad-request.js';
-import { addMetricsRoute } from '../../lib/metrics.js';
+import { addMetricsRoute, createServiceRegistry } from '../../lib/metrics.js';
 import { repoRoot } from '../../lib/paths.js';
 import { redisHealth } from '../../lib/redis.js';
 import type { RedisHealth } from '../../lib/redis.js';
@@ -78,7 +77,8 @@ function strategyOf(request: FastifyRequest): string | undefined {
  * Builds and starts the P&L service: subscribes to prices, loads positions (replaying the
  * durable stream when `durable` is given), marks them from `price:{symbol}`, and routes
  * `GET /api/v1/positions/pnl/realtime[?strategy=]`, `GET /api/v1/pnl/stream[?strategy=]` (SSE),
- * `GET /` (the dashboard, with uPlot under `/vendor/uplot/`), `GET /health` and `GET /metrics`.
+ * `GET /` (the dashboard, with uPlot under `/vendor/uplot/`), `GET /health` and `GET /metrics`
+ * (the SDK's `trading_platform_*` metrics and the service's `pnl_service_*`).
  *
  * @throws ConfigError for invalid options; Redis errors of the start-up (subscribing, the replay).
  * @example
@@ -104,7 +104,8 @@ export async function buildPnlService(options: PnlServiceOptions): Promise<PnlSe
   const sampler = setInterval(() => curves.sample(), resolved.curveIntervalMs);
   sampler.unref();
 
-  const registry = new Registry();
+  // The SDK's trading_platform_* metrics (./prometheus) and the service's own, in one registry.
+  const { registry, close: closeMetrics } = createServiceRegistry();
   registerPnlMetrics(registry, { book, sse: () => hub.stats(), invalidFills: () => feeds.invalidFills });
   addMetricsRoute(app, registry);
 
@@ -144,6 +145,7 @@ export async function buildPnlService(options: PnlServiceOptions): Promise<PnlSe
   app.addHook('preClose', async () => hub.close());
   app.addHook('onClose', async () => {
     clearInterval(sampler);
+    closeMetrics();
     await feeds.stop();
     if (resolved.closeRedis) await resolved.redis.close();
   });

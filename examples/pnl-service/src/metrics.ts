@@ -1,6 +1,7 @@
 /**
- * The P&L service's Prometheus metrics: P&L, positions, price age and the SSE stream, read from
- * the book and the stream at scrape time (never counted twice, never drifting).
+ * The P&L service's own Prometheus metrics (next to the SDK's in its registry): P&L, positions,
+ * price age and the SSE stream, read from the book and the stream at scrape time (never counted
+ * twice, never drifting).
  */
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';

@@ -106,6 +106,8 @@ describe('P&L service (embedded Redis)', () => {
       expect(metrics.body).toContain(`\n${line}\n`);
     }
     expect(metrics.body).toMatch(/\npnl_service_price_age_seconds \d/);
+    // The SDK's own metrics share the registry (./prometheus): the subscriber counted the fill and the price.
+    expect(metrics.body).toMatch(/\ntrading_platform_subscriber_messages_total\{[^}]*\} [1-9]/);
 
     const page = await service.app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(200);
