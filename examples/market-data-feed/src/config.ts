@@ -1,9 +1,10 @@
 /**
  * The feed's configuration from environment variables (`SYMBOLS`, `START_DATE`,
- * `FEED_RATE_PER_SYMBOL`, `FEED_DAY_SECONDS`, `FEED_SPREAD_BPS`, `FEED_SEED`, `PRICE_TTL_SECONDS`).
+ * `FEED_RATE_PER_SYMBOL`, `FEED_DAY_SECONDS`, `FEED_SPREAD_BPS`, `FEED_SEED`, `PRICE_TTL_SECONDS`;
+ * `METRICS_PORT` and `HOST` for its `/metrics` server).
  */
 import { ConfigError } from '@trading-platform/redis-client';
-import { dateVar, intVar, listVar, positiveNumberVar } from '../../lib/env.js';
+import { dateVar, intVar, listVar, positiveNumberVar, stringVar } from '../../lib/env.js';
 import type { Env } from '../../lib/env.js';
 import type { MarketData } from '../../shared/index.js';
 import { FEED_DEFAULTS } from './feed.js';
@@ -30,4 +31,17 @@ export function feedOptionsFromEnv(env: Env, marketData: MarketData): Omit<FeedO
     priceTtlSeconds: intVar(env, 'PRICE_TTL_SECONDS', FEED_DEFAULTS.priceTtlSeconds, 0),
     loop: true,
   };
+}
+
+/** Where the feed serves `/metrics` and `/health`. */
+export interface FeedServerConfig {
+  /** `METRICS_PORT`; `0` picks a free one (the address is printed). @default 8003 */
+  metricsPort: number;
+  /** `HOST`. @default '127.0.0.1' */
+  host: string;
+}
+
+/** The feed's server settings from `env`. @throws ConfigError naming the variable. */
+export function feedServerFromEnv(env: Env): FeedServerConfig {
+  return { metricsPort: intVar(env, 'METRICS_PORT', 8003, 0, 65535), host: stringVar(env, 'HOST', '127.0.0.1') };
 }

@@ -78,12 +78,23 @@ export const FEED_DEFAULTS = Object.freeze({ ratePerSymbol: 5, dayMs: 60_000, sp
 export interface FeedStats {
   /** Quotes sent (each one `SET` and one `PUBLISH`). */
   quotes: number;
+  /** `price:{symbol}` writes Redis acknowledged. */
+  written: number;
+  /** `PUBLISH`es Redis accepted (whatever the number of receivers). */
+  published: number;
   /** Path steps never sent because a tick came late (each symbol sends its latest step only). */
   skipped: number;
-  /** Writes and publishes Redis failed. */
+  /** Writes and publishes Redis failed: `(quotes - written) + (quotes - published)`. */
   failed: number;
+  /** Ticks run: each looks for the quotes that fell due (a tick with none sends no batch). */
+  ticks: number;
   /** Batches sent. */
   batches: number;
+  /**
+   * How late the last tick started after the boundary it slept to, in milliseconds (0 for a day's
+   * first tick): a busy CPU or a slow Redis shows here before steps are skipped.
+   */
+  lastTickLagMs: number;
   /** Days whose close every symbol has quoted. */
   daysClosed: number;
   /** The day being replayed, or `null` when finished. */
@@ -164,7 +175,7 @@ export function startFeed(options: FeedOptions): Feed {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const symbols = [...options.symbols];
-  const stats: FeedStats = { quotes: 0, skipped: 0, failed: 0, batches: 0, daysClosed: 0, date: null };
+  const stats: FeedStats = { quotes: 0, written: 0, published: 0, skipped: 0, failed: 0, ticks: 0, batches: 0, lastTickLagMs: 0, daysClosed: 0, date: null };
   const abort = new AbortController();
   const stopped = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
   // Ticks come at most every 50 ms, and often enough that each symbol's steps all go out.
@@ -181,8 +192,12 @@ export function startFeed(options: FeedOptions): Feed {
     const last = stepsPerDay - 1;
     const start = clock.now();
     let closed = 0;
+    /** When the current tick was due: the boundary the loop last slept to (the day's first tick is due at its start). */
+    let boundary = start;
     while (!abort.signal.aborted) {
       const now = clock.now();
+      stats.ticks += 1;
+      stats.lastTickLagMs = Math.max(0, now - boundary);
       const timestamp = new Date(now);
       const batch: Quote[] = [];
       for (let i = 0; i < symbols.length; i += 1) {
@@ -198,6 +213,8 @@ export function startFeed(options: FeedOptions): Feed {
       if (batch.length > 0) {
         const result = await writer.write(batch);
         stats.quotes += batch.length;
+        stats.written += result.written;
+        stats.published += result.published;
         stats.failed += result.failed;
         stats.batches += 1;
       }
@@ -206,6 +223,7 @@ export function startFeed(options: FeedOptions): Feed {
       const after = clock.now();
       let next = start + (Math.floor((after - start) / tickMs) + 1) * tickMs;
       if (next <= after) next += tickMs;
+      boundary = next;
       await clock.sleep(next - after, abort.signal);
     }
   }

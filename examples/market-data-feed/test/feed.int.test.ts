@@ -3,7 +3,10 @@ import { createClient } from 'redis';
 import { PriceCache, PriceUpdateEvent, RedisClient } from '@trading-platform/redis-client';
 import { useRedisServer, waitFor } from '../../../test/harness/index.js';
 import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
+import { parsePrometheusText, sampleValue } from '../../lib/test/prometheus-text.js';
+import { buildExamples, startService } from '../../observability/test/services.js';
 import { startFeed } from '../src/feed.js';
+import type { FeedHealth } from '../src/server.js';
 
 const redis = useRedisServer();
 const SYMBOLS = ['AAPL', 'MSFT', 'XOM'];
@@ -69,5 +72,41 @@ describe('market-data feed on a real Redis', () => {
       expect(await raw.ttl(`price:${symbol}`)).toBeLessThanOrEqual(300);
       expect((await new PriceCache(client, { maxAgeMs: 60_000 }).get(symbol))?.mid).toBe(close);
     }
+  });
+
+  it('runs as a process (npm run example:market-data-feed) serving /metrics and /health on METRICS_PORT, and exits 0 on SIGTERM', { timeout: 120_000 }, async () => {
+    await buildExamples();
+    const feed = await startService(
+      'market-data-feed',
+      'market-data-feed',
+      { REDIS_URL: redis.url, METRICS_PORT: '0', SYMBOLS: 'AAPL,MSFT', FEED_DAY_SECONDS: '1', FEED_RATE_PER_SYMBOL: '10' },
+      /market-data-feed: metrics listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    try {
+      const scrape = async (): Promise<ReturnType<typeof parsePrometheusText>> => {
+        const res = await fetch(`${feed.url}/metrics`);
+        expect(res.status).toBe(200);
+        return parsePrometheusText(await res.text());
+      };
+      const after = await waitFor(async () => {
+        const s = await scrape();
+        return (sampleValue(s, 'market_data_feed_days_closed_total') ?? 0) >= 1 ? s : undefined;
+      }, { timeoutMs: 30_000, description: 'a trading day closed' });
+      const quotes = sampleValue(after, 'market_data_feed_quotes_total') ?? 0;
+      expect(quotes).toBeGreaterThanOrEqual(2 * 10);
+      expect(sampleValue(after, 'market_data_feed_quote_operations_total', { operation: 'publish', outcome: 'failed' })).toBe(0);
+      expect(sampleValue(after, 'market_data_feed_ticks_total')).toBeGreaterThan(0);
+      expect(after.types.get('market_data_feed_last_tick_lag_seconds')).toBe('gauge');
+      // The SDK's metrics of the feed's own client, from the same registry.
+      expect(sampleValue(after, 'trading_platform_client_connection_status', { component: 'client' })).toBe(1);
+      expect(sampleValue(after, 'trading_platform_publish_total', { channel: 'price.updated.*', outcome: 'published' })).toBeGreaterThanOrEqual(quotes);
+      expect(await raw.get('price:AAPL')).not.toBeNull();
+      const health = await fetch(`${feed.url}/health`);
+      expect(health.status).toBe(200);
+      expect((await health.json()) as FeedHealth).toMatchObject({ status: 'healthy', service: 'market-data-feed', redis_connected: true });
+    } finally {
+      expect(await feed.stop(), feed.output()).toBe('code 0');
+    }
+    expect(feed.output()).toContain('market-data-feed: SIGTERM received, stopping');
   });
 });
