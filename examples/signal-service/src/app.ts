@@ -12,7 +12,7 @@ import type { RedisHealth } from '../../lib/redis.js';
 import { ModelError } from '../../shared/index.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
 import { FeatureHydration } from './hydration.js';
-import { registerSignalServiceMetrics } from './metrics.js';
+import { BufferedEventCounter, registerSignalServiceMetrics } from './metrics.js';
 import type { RequestOutcome } from './metrics.js';
 import type { FeatureHydrationOptions, HydrationHealth } from './hydration.js';
 import { parseGenerateRequest } from './request.js';
@@ -126,15 +126,13 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
   hydration.start();
 
   const { registry, close: closeMetrics } = createServiceRegistry();
-  const metrics = registerSignalServiceMetrics(registry, { redis: deps.redis, publisher });
+  const buffered = publisher && new BufferedEventCounter();
+  const metrics = registerSignalServiceMetrics(registry, { redis: deps.redis, publisher, buffered });
 
-  /** Publishes the generation's `SignalEvent`; one that had to wait in the outage buffer is counted. */
+  /** Publishes the generation's `SignalEvent`; one that has to wait in the outage buffer is counted (see `BufferedEventCounter`). */
   const publishSignal = async (event: SignalEventInit): Promise<void> => {
-    if (publisher === null) return;
-    const rejectedBefore = publisher.stats().rejected;
-    const receivers = await publisher.publishSignalEvent(event);
-    // null: buffered (connection-level failure, or queued behind buffered events) or refused by Redis.
-    if (receivers === null && publisher.stats().rejected === rejectedBefore) metrics.signalBuffered();
+    if (publisher === null || buffered === null) return;
+    await buffered.publish(() => publisher.publishSignalEvent(event));
   };
 
   const generate = async (request: FastifyRequest): Promise<SignalResponse> => {
@@ -199,6 +197,7 @@ export function buildSignalService(deps: SignalServiceDeps): FastifyInstance {
 
   app.addHook('onClose', async () => {
     closeMetrics();
+    buffered?.close();
     await hydration.stop();
     await publisher?.close();
     await cache?.close();

@@ -3,9 +3,12 @@
  * meaning (upstream `apps/signal_service/main.py`), next to the SDK's metrics in the service's
  * registry.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { EventPublisher, RedisClient } from '@trading-platform/redis-client';
+import { DIAGNOSTICS_CHANNELS } from '@trading-platform/redis-client';
+import type { EventPublisher, PublishOutcomeMessage, RedisClient } from '@trading-platform/redis-client';
 import { collectedCounter } from '../../lib/metrics.js';
 
 /** How a generation request ended: `success` (200) or `error` (any other answer), as upstream labels it. */
@@ -19,20 +22,63 @@ export const GENERATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60,
 ]);
 
+/**
+ * Counts the events that this service's publish calls put into the publisher's outage buffer,
+ * from the SDK's `trading-platform:publisher:outcome` channel (one `buffered` message per event
+ * entering a buffer, as `trading_platform_publish_total{outcome="buffered"}` counts them).
+ *
+ * That channel is process-wide and its messages do not say which publisher sent them, so each
+ * call runs in an `AsyncLocalStorage` context of this counter ({@link publish}): the SDK reports
+ * an outcome synchronously, either inside the call or in a promise continuation the call set up,
+ * and a continuation runs in the context of the call that created it. A message seen inside that
+ * context is this service's, whatever other calls, services or replays run at the same time. A
+ * `stats()` delta cannot tell: `rejected` also moves for another request's refusal, and no
+ * `PublisherStats` field counts the events that entered the buffer.
+ */
+export class BufferedEventCounter {
+  readonly #calls = new AsyncLocalStorage<true>();
+  #count = 0;
+  #closed = false;
+  readonly #onOutcome = (message: unknown): void => {
+    if ((message as PublishOutcomeMessage).outcome === 'buffered' && this.#calls.getStore() === true) this.#count += 1;
+  };
+
+  constructor() {
+    subscribe(DIAGNOSTICS_CHANNELS.PUBLISH_OUTCOME, this.#onOutcome);
+  }
+
+  /** Events that `publish` calls put into the buffer so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Runs `send` (one publish call) so that the events it buffers are counted. */
+  publish<T>(send: () => Promise<T>): Promise<T> {
+    return this.#calls.run(true, send);
+  }
+
+  /** Stops listening to the channel. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    unsubscribe(DIAGNOSTICS_CHANNELS.PUBLISH_OUTCOME, this.#onOutcome);
+  }
+}
+
 /** What the metrics read at scrape time. */
 export interface SignalMetricsSources {
   /** The service's Redis client, or `null` when Redis is disabled. */
   redis: RedisClient | null;
   /** The publisher of `signals.generated` (with its outage buffer), or `null` without Redis. */
   publisher: EventPublisher | null;
+  /** Counts the signal events this service's publish calls buffered (`null` without a publisher). */
+  buffered: BufferedEventCounter | null;
 }
 
 /** What the service records as it serves; the rest is read at scrape time. */
 export interface SignalServiceMetrics {
   /** One generation request ended with `outcome` after `seconds`. */
   observeRequest(outcome: RequestOutcome, seconds: number): void;
-  /** One signal event entered the publisher's outage buffer (Redis could not take it). */
-  signalBuffered(): void;
 }
 
 /**
@@ -46,7 +92,7 @@ export interface SignalServiceMetrics {
  * - `signal_service_signals_dropped_total`: buffered events dropped because the buffer was full.
  */
 export function registerSignalServiceMetrics(registry: Registry, sources: SignalMetricsSources): SignalServiceMetrics {
-  const { redis, publisher } = sources;
+  const { redis, publisher, buffered } = sources;
   const requests = new Counter({
     name: 'signal_service_requests_total',
     help: 'Total number of signal generation requests',
@@ -76,10 +122,10 @@ export function registerSignalServiceMetrics(registry: Registry, sources: Signal
       this.set(publisher?.stats().buffered ?? 0);
     },
   });
-  const buffered = new Counter({
+  collectedCounter(registry, {
     name: 'signal_service_signals_buffered_total',
     help: 'Total number of signal events buffered due to Redis publish failures',
-    registers: [registry],
+    read: () => [[{}, buffered?.count ?? 0]],
   });
   collectedCounter(registry, {
     name: 'signal_service_signals_replayed_total',
@@ -100,9 +146,6 @@ export function registerSignalServiceMetrics(registry: Registry, sources: Signal
     observeRequest(outcome, seconds) {
       requests.inc({ status: outcome });
       duration.observe({ outcome }, seconds);
-    },
-    signalBuffered() {
-      buffered.inc();
     },
   };
 }

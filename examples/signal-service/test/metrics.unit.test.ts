@@ -1,5 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { RedisCommandError, RedisConnectionError } from '@trading-platform/redis-client';
+import { waitFor } from '../../../test/harness/index.js';
 import { embeddedClient, loadShared, tradingDay, unreachableClient } from '../../lib/test/fixtures.js';
 import { sampleValue, scrapeApp } from '../../lib/test/prometheus-text.js';
 import type { LinearModel, MarketData } from '../../shared/index.js';
@@ -76,6 +78,38 @@ describe('GET /metrics of the signal service', () => {
     expect(sampleValue(scrape, 'signal_service_signals_dropped_total')).toBe(1);
     expect(sampleValue(scrape, 'signal_service_signals_replayed_total')).toBe(0);
     expect(sampleValue(scrape, 'signal_service_requests_total', { status: 'success' })).toBe(3);
+  });
+
+  it('counts a signal event that entered the buffer while another request had its publish refused at the same time', async () => {
+    const redis = await embeddedClient();
+    const app = service(redis);
+    // Every PUBLISH waits until the test settles it.
+    const sends: Array<{ resolve: (receivers: number) => void; reject: (err: Error) => void }> = [];
+    const publish = vi.spyOn(redis, 'publish').mockImplementation(() => new Promise<number>((resolve, reject) => void sends.push({ resolve, reject })));
+    const requests = [generate(app, { symbols: ['AAPL', 'KO'], as_of_date: date }), generate(app, { symbols: ['MSFT', 'PEP'], as_of_date: date })];
+    await waitFor(() => sends.length === 2, { description: 'both signal events sent' });
+    // One is refused by Redis (final: dropped, never buffered), then the other fails at the connection and waits in the buffer.
+    sends[1]?.reject(new RedisCommandError("NOPERM this user has no permissions to access the 'signals.generated' channel"));
+    await new Promise((resolve) => setImmediate(resolve));
+    sends[0]?.reject(new RedisConnectionError('connection lost'));
+    expect(await Promise.all(requests)).toEqual([200, 200]);
+    const scrape = await scrapeApp(app);
+    expect(sampleValue(scrape, 'trading_platform_publish_total', { channel: 'signals.generated', outcome: 'rejected' })).toBe(1);
+    expect(sampleValue(scrape, 'signal_service_signals_buffered_total')).toBe(1);
+    expect(sampleValue(scrape, 'signal_service_redis_fallback_buffer_size')).toBe(1);
+    // Redis is back: the replay publishes the buffered event, which stays counted once.
+    publish.mockRestore();
+    for (const send of sends.slice(2)) send.resolve(0);
+    await waitFor(async () => sampleValue(await scrapeApp(app), 'signal_service_signals_replayed_total') === 1, { description: 'the buffered event replayed' });
+    expect(sampleValue(await scrapeApp(app), 'signal_service_signals_buffered_total')).toBe(1);
+  });
+
+  it('counts only its own buffered events: a second service in the process buffering at the same time is not counted', async () => {
+    const own = service(await unreachableClient());
+    const other = service(await unreachableClient());
+    expect(await Promise.all([generate(own, { symbols: ['AAPL', 'KO'], as_of_date: date }), generate(other, { symbols: ['AAPL', 'KO'], as_of_date: date }), generate(other, { symbols: ['MSFT', 'PEP'], as_of_date: date })])).toEqual([200, 200, 200]);
+    expect(sampleValue(await scrapeApp(own), 'signal_service_signals_buffered_total')).toBe(1);
+    expect(sampleValue(await scrapeApp(other), 'signal_service_signals_buffered_total')).toBe(2);
   });
 
   it("serves the SDK's metrics from the same registry: cache reads per key, writes, publishes, connection status", async () => {
