@@ -5,8 +5,10 @@
  */
 import type { PositionEvent } from '@trading-platform/redis-client';
 import { formatMoney, Money, parseMoney, ZERO } from './money.js';
-import { applyToPosition, flatPosition, unrealizedAt } from './position.js';
+import { flatPosition, unrealizedAt } from './position.js';
 import type { PositionState } from './position.js';
+import { applyStep, applyTie, MAX_TIE_FILLS, snapshot } from './tie-order.js';
+import type { Step, Ties } from './tie-order.js';
 
 /** One fill as the book reads it: what a `PositionEvent` carries, plus where it came from. */
 export interface Fill {
@@ -20,7 +22,7 @@ export interface Fill {
   price: string;
   /** The event's `event_id`, when it has one (Python producers send none). */
   eventId?: string | undefined;
-  /** The event's timestamp in epoch ms (`NaN` when unreadable). */
+  /** The event's timestamp in epoch ms, its microseconds as a fraction (`NaN` when unreadable). */
   timestampMs: number;
   /** The stream entry id (`1700000000000-0`) when the fill came from the durable stream. */
   sequence?: string | undefined;
@@ -36,6 +38,11 @@ export interface Fill {
  * - `late`: a fill without a stream entry id (pub/sub) older than the position's last fill:
  *   it arrived out of order, after a newer fill the book applied (bridging over it), so it is
  *   ignored and the shares stay those of the newest fill.
+ *
+ * Pub/sub fills of a position with the same timestamp are put in the order their shares chain
+ * in (see `orderTies`) and the position is recomputed from before the first of them, so
+ * one that arrives after a newer one of the same timestamp is not bridged over: it is
+ * `applied` (or `bridged`) where it belongs.
  */
 export type FillOutcome = 'applied' | 'bridged' | 'duplicate' | 'late';
 
@@ -79,6 +86,7 @@ export const PNL_BOOK_DEFAULTS = Object.freeze({ maxRememberedIds: 100_000 });
 
 interface Held extends PositionState {
   lastFillMs: number;
+  ties: Ties | undefined;
 }
 
 /** The fill a `PositionEvent` describes; `sequence` is its stream entry id when read from a stream. */
@@ -90,9 +98,15 @@ export function fillFromEvent(event: PositionEvent, sequence?: string): Fill {
     newQty: event.newQty,
     price: event.price,
     eventId: event.eventId,
-    timestampMs: event.date.getTime(),
+    timestampMs: event.date.getTime() + subMillisecond(event.timestamp),
     sequence,
   };
+}
+
+/** The digits of an RFC 3339 timestamp past its milliseconds (`…:SS.mmmuuu`) as a fraction of a millisecond, `0` without them. */
+function subMillisecond(timestamp: string): number {
+  const micros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(\d{1,3})/.exec(timestamp)?.[1];
+  return micros === undefined ? 0 : Number(micros.padEnd(3, '0')) / 1000;
 }
 
 /** Orders stream entry ids (`<ms>-<seq>`) numerically; `undefined` for text that is not one. */
@@ -113,9 +127,11 @@ export function compareStreamIds(a: string, b: string): number | undefined {
  * a fill read from the durable stream carries its entry id, a total order, and one at or before
  * the last applied is a duplicate (a redelivery, or an entry the start-up replay already read).
  * Pub/sub keeps each publisher's order and a position has one publisher (its gateway), so fills
- * normally arrive in order; one older (by timestamp) than the position's last is late, and
+ * normally arrive in order; one older (by timestamp, to the microsecond) than the position's
+ * last is late, fills with one timestamp are ordered by how their shares chain, and
  * `newQty − qtyChange` tells when a fill was missed (see {@link FillOutcome}). Whatever arrives,
- * a position's shares end equal to the newest fill's `newQty`.
+ * a position's shares end equal to the newest fill's `newQty` (when several share the newest
+ * timestamp and none of them was missed: the shares their chain ends at).
  *
  * @example
  * const book = new PnlBook();
@@ -153,15 +169,18 @@ export class PnlBook {
     if (!Number.isSafeInteger(fill.qtyChange) || !Number.isSafeInteger(fill.newQty)) throw new RangeError('fill quantities must be integers');
     if (this.#isDuplicate(fill)) return this.#count('duplicate');
     const position = this.#position(fill.strategyId, fill.symbol);
+    const pubsub = fill.sequence === undefined;
     // A stream's order is authoritative; pub/sub order is judged by the fills' own timestamps.
-    if (fill.sequence === undefined && fill.timestampMs < position.lastFillMs) return this.#count('late');
-    const before = new Money(fill.newQty - fill.qtyChange);
-    let outcome: FillOutcome = 'applied';
-    if (!before.equals(position.qty)) {
-      applyToPosition(position, before.minus(position.qty), price);
-      outcome = 'bridged';
+    if (pubsub && fill.timestampMs < position.lastFillMs) return this.#count('late');
+    const step: Step = { before: fill.newQty - fill.qtyChange, after: fill.newQty, qtyChange: new Money(fill.qtyChange), price };
+    const ties = position.ties;
+    let outcome: FillOutcome;
+    if (pubsub && ties !== undefined && fill.timestampMs === ties.timestampMs && ties.steps.length < MAX_TIE_FILLS) {
+      outcome = applyTie(position, ties, step);
+    } else {
+      position.ties = pubsub && Number.isFinite(fill.timestampMs) ? { timestampMs: fill.timestampMs, anchor: snapshot(position), steps: [step], inOrder: position.qty.equals(step.before) } : undefined;
+      outcome = applyStep(position, step);
     }
-    applyToPosition(position, new Money(fill.qtyChange), price);
     if (fill.timestampMs > position.lastFillMs) position.lastFillMs = fill.timestampMs;
     this.#changed({ kind: 'fill', strategyId: fill.strategyId, symbol: fill.symbol });
     return this.#count(outcome);
@@ -275,7 +294,7 @@ export class PnlBook {
     if (bySymbol === undefined) this.#byStrategy.set(strategyId, (bySymbol = new Map()));
     let position = bySymbol.get(symbol);
     if (position === undefined) {
-      position = { ...flatPosition(), lastFillMs: Number.NEGATIVE_INFINITY };
+      position = { ...flatPosition(), lastFillMs: Number.NEGATIVE_INFINITY, ties: undefined };
       bySymbol.set(symbol, position);
       let byStrategy = this.#bySymbol.get(symbol);
       if (byStrategy === undefined) this.#bySymbol.set(symbol, (byStrategy = new Map()));

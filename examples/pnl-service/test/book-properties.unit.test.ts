@@ -28,17 +28,25 @@ const step = fc.record({
   key: fc.integer({ min: 0, max: KEYS.length - 1 }),
   qtyChange: fc.integer({ min: -400, max: 400 }).filter((n) => n !== 0),
   price,
+  // The same timestamp as the fill before (pub/sub timestamps tie when fills come that fast).
+  tie: fc.boolean(),
 });
 const steps = fc.array(step, { minLength: 1, maxLength: 60 });
 const marks = fc.tuple(price, price, price);
 
-/** Consistent fills (each `newQty` follows the key's previous one) with distinct, increasing timestamps and ids. */
-function toFills(list: ReadonlyArray<{ key: number; qtyChange: number; price: string }>): Fill[] {
+/**
+ * Consistent fills (each `newQty` follows the key's previous one) with distinct ids and
+ * non-decreasing timestamps: equal to the previous fill's where the step says `tie`, unless
+ * `ties` is false (then all distinct).
+ */
+function toFills(list: ReadonlyArray<{ key: number; qtyChange: number; price: string; tie: boolean }>, ties = true): Fill[] {
   const qty = KEYS.map(() => 0);
+  let timestampMs = 1_000;
   return list.map((s, i) => {
     const [strategyId, symbol] = KEYS[s.key] as (typeof KEYS)[number];
     qty[s.key] = (qty[s.key] as number) + s.qtyChange;
-    return { strategyId, symbol, qtyChange: s.qtyChange, newQty: qty[s.key] as number, price: s.price, eventId: `e${i}`, timestampMs: 1_000 + i * 10 };
+    if (i > 0 && !(ties && s.tie)) timestampMs += 10;
+    return { strategyId, symbol, qtyChange: s.qtyChange, newQty: qty[s.key] as number, price: s.price, eventId: `e${i}`, timestampMs };
   });
 }
 
@@ -170,7 +178,8 @@ describe('PnlBook properties', () => {
   it('after missed and out-of-order pub/sub fills, every position holds the newest delivered fill shares', () => {
     fc.assert(
       fc.property(steps, fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (list, keep, order) => {
-        const fills = toFills(list);
+        // Distinct timestamps: with a fill missed among fills of one timestamp, nothing tells which of those is newest.
+        const fills = toFills(list, false);
         const delivered = fills.filter((_, i) => keep[i] || i === fills.length - 1);
         const shuffled = delivered.map((f, i) => ({ f, o: order[i] as number })).sort((a, b) => a.o - b.o).map(({ f }) => f);
         const book = new PnlBook();
@@ -182,6 +191,32 @@ describe('PnlBook properties', () => {
           const held = book.positionsIn(symbol, strategyId)[0]?.qty.toNumber() ?? 0;
           expect(held).toBe(newest?.newQty ?? 0);
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pub/sub fills with one timestamp, in any order among themselves: every position holds the newest fill shares and the P&L is exact', () => {
+    fc.assert(
+      fc.property(steps, marks, fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (list, prices, order) => {
+        const fills = toFills(list);
+        // Timestamps in order; within each, any order.
+        const delivered = fills
+          .map((f, i) => ({ f, o: order[i] as number }))
+          .sort((a, b) => a.f.timestampMs - b.f.timestampMs || a.o - b.o)
+          .map(({ f }) => f);
+        const book = new PnlBook();
+        delivered.forEach((f) => book.applyFill(f));
+        const stats = book.stats().fills;
+        expect(stats.late + stats.duplicate).toBe(0);
+        for (const [strategyId, symbol] of KEYS) {
+          const newest = fills.filter((f) => f.strategyId === strategyId && f.symbol === symbol).at(-1);
+          expect(book.positionsIn(symbol, strategyId)[0]?.qty.toNumber() ?? 0).toBe(newest?.newQty ?? 0);
+        }
+        // Nothing stays bridged: the P&L is the fills' cash and shares, exactly, as in order.
+        markAll(book, prices);
+        expect(book.totals().total_pl).toBe(markToMarket(fills, prices));
+        for (const s of STRATEGIES) expect(book.totals(s).total_pl).toBe(markToMarket(fills, prices, s));
       }),
       { numRuns: 300 },
     );

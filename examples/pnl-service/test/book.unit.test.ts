@@ -169,6 +169,43 @@ describe('PnlBook: each fill once', () => {
     expect(streamed.applyFill({ ...a, newQty: 10, sequence: '6-0' })).toBe('applied');
   });
 
+  it('orders pub/sub fills with one timestamp by their shares: delivered newest first, the position ends at the newest fill', () => {
+    const at = (clock += 1000);
+    const a1 = fill('Y', 10, 10, '100', { timestampMs: at });
+    const a2 = fill('Y', 5, 15, '101', { timestampMs: at });
+    const inOrder = new PnlBook();
+    inOrder.applyFill(a1);
+    inOrder.applyFill(a2);
+    const reversed = new PnlBook();
+    expect(reversed.applyFill(a2)).toBe('bridged');
+    expect(reversed.applyFill(a1)).toBe('applied');
+    expect(reversed.positionsIn('Y')[0]?.qty.toNumber()).toBe(15);
+    reversed.applyPrice('Y', '103', clock);
+    inOrder.applyPrice('Y', '103', clock);
+    // Recomputed in the fills' own order: the same book as in-order delivery, nothing bridged.
+    expect(reversed.totals()).toEqual(inOrder.totals());
+    expect(computeView(reversed).rows.get('Y')).toEqual(computeView(inOrder).rows.get('Y'));
+
+    // Three at one timestamp, the newest in the middle: 0 -> 10 -> 0 -> 20.
+    const b1 = fill('Z', 10, 10, '50', { timestampMs: at });
+    const b2 = fill('Z', -10, 0, '51', { timestampMs: at });
+    const b3 = fill('Z', 20, 20, '52', { timestampMs: at });
+    const mixed = new PnlBook();
+    for (const f of [b1, b3, b2]) mixed.applyFill(f);
+    expect(mixed.positionsIn('Z')[0]?.qty.toNumber()).toBe(20);
+    expect(mixed.totals()).toEqual({ realized_pl: '10', unrealized_pl: '0', total_pl: '10' });
+    // A later fill with an earlier timestamp is still late.
+    expect(mixed.applyFill(fill('Z', 1, 21, '1', { timestampMs: at - 1 }))).toBe('late');
+  });
+
+  it('reads the microseconds of an event timestamp, so fills in one millisecond are ordered by time', () => {
+    const at = (ts: string) => fillFromEvent(new PositionEvent({ symbol: 'A', action: 'buy', qtyChange: 1, newQty: 1, price: '1', strategyId: 's', timestamp: ts })).timestampMs;
+    expect(at('2024-04-01T14:30:00.123456+00:00')).toBe(Date.UTC(2024, 3, 1, 14, 30, 0, 123) + 0.456);
+    expect(at('2024-04-01T14:30:00.1234+00:00')).toBe(Date.UTC(2024, 3, 1, 14, 30, 0, 123) + 0.4);
+    expect(at('2024-04-01T14:30:00.123457+00:00')).toBeGreaterThan(at('2024-04-01T14:30:00.123456+00:00'));
+    expect(at('2024-04-01T14:30:00+00:00')).toBe(Date.UTC(2024, 3, 1, 14, 30));
+  });
+
   it('keeps the newest mark by its timestamp and ignores unusable prices', () => {
     const book = new PnlBook();
     expect(book.lastPriceAtMs).toBeNull();
