@@ -48,7 +48,7 @@ export class FeatureCache {
   readonly #invalidation: FeatureInvalidation;
   readonly #compute: FeatureCompute;
   /** Leaves the live-object registry (with a local tier, the cache reports its size at scrape time). */
-  readonly #untrack: () => void;
+  readonly #untrack: (() => void) | undefined;
 
   /** Invalid options throw a `ConfigError` naming the option as written (a local tier on a cluster or sentinel too). */
   constructor(client: RedisClient, options: FeatureCacheOptions = {}) {
@@ -62,7 +62,7 @@ export class FeatureCache {
     this.#writes = new FeatureWrites(this.#context, resolved);
     this.#invalidation = new FeatureInvalidation(this.#context);
     this.#compute = new FeatureCompute(keys, this.#reads, this.#writes);
-    this.#untrack = local ? trackLive(this, FeatureCache.#live) : noop;
+    this.#untrack = local ? trackLive(this, FeatureCache.#live) : undefined;
   }
 
   static #live(cache: FeatureCache): LiveCache | undefined {
@@ -251,12 +251,10 @@ export class FeatureCache {
 
   /** Stops the local tier's invalidation connection. The shared client stays open. */
   async close(): Promise<void> {
-    this.#untrack();
+    this.#untrack?.();
     await this.#local?.close();
   }
 }
-
-function noop(): void {}
 
 /** Symbols asked for, for diagnostics; a bad argument is the read's to reject, not this count's. */
 function countOf(symbols: readonly string[]): number {

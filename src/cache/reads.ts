@@ -24,7 +24,7 @@ import { CacheCounters } from './stats.js';
  *
  * Every read counts into a {@link CacheCounters}: the cache's own, or, while
  * `trading-platform:cache:lookup` has subscribers, the call's own counters, added to the cache's
- * and published once the call settles.
+ * and published once the call settles (in the read's own `finally`: no extra promise).
  */
 export class FeatureReads {
   readonly #client: RedisClient;
@@ -48,128 +48,144 @@ export class FeatureReads {
    * writer's (foreign or unsupported), so read-or-compute does not write over it.
    */
   get(symbol: string, date: string, held?: Set<string>): Promise<Features | null> {
-    if (dc.cacheLookup.hasSubscribers) return this.#tallied('get', (c) => this.#get(symbol, date, c, held));
-    return this.#get(symbol, date, this.#counters, held);
+    if (!dc.cacheLookup.hasSubscribers) return this.#get(symbol, date, this.#counters, held, undefined);
+    return this.#get(symbol, date, new CacheCounters(), held, 'get');
   }
 
   /** See `FeatureCache.getMany`; `held` as in {@link get}. */
   getMany(symbols: readonly string[], date: string, held?: Set<string>): Promise<Map<string, Features | null>> {
-    if (dc.cacheLookup.hasSubscribers) return this.#tallied('getMany', (c) => this.#getMany(symbols, date, c, held));
-    return this.#getMany(symbols, date, this.#counters, held);
+    if (!dc.cacheLookup.hasSubscribers) return this.#getMany(symbols, date, this.#counters, held, undefined);
+    return this.#getMany(symbols, date, new CacheCounters(), held, 'getMany');
   }
 
   /** See `FeatureCache.getMatrix`. */
   getMatrix(symbols: readonly string[], date: string, options: MatrixOptions): Promise<FeatureMatrix> {
-    if (dc.cacheLookup.hasSubscribers) return this.#tallied('getMatrix', (c) => this.#getMatrix(symbols, date, options, c));
-    return this.#getMatrix(symbols, date, options, this.#counters);
+    if (!dc.cacheLookup.hasSubscribers) return this.#getMatrix(symbols, date, options, this.#counters, undefined);
+    return this.#getMatrix(symbols, date, options, new CacheCounters(), 'getMatrix');
   }
 
-  /** Runs a read counting into its own counters, then adds them to the cache's and publishes them. */
-  async #tallied<T>(operation: CacheReadOperation, read: (c: CacheCounters) => Promise<T>): Promise<T> {
-    const c = new CacheCounters();
+  /**
+   * The end of a read counted apart (`reported` set): its counters are added to the cache's and
+   * published on `trading-platform:cache:lookup`.
+   */
+  #report(operation: CacheReadOperation | undefined, c: CacheCounters): void {
+    if (operation === undefined) return;
+    this.#counters.add(c);
+    // A call refused before reading (a bad symbol, date or option) read nothing: no message.
+    if (c.hits + c.misses === 0) return;
+    const unread = c.corrupt + c.foreign + c.unsupported + c.failedKeys;
+    dc.cacheLookup.publish({
+      operation,
+      localHits: c.localHits,
+      redisHits: c.hits - c.localHits,
+      absent: c.misses - unread,
+      corrupt: c.corrupt,
+      foreign: c.foreign,
+      unsupported: c.unsupported,
+      failed: c.failedKeys,
+      errors: c.errors,
+    });
+  }
+
+  async #get(symbol: string, date: string, c: CacheCounters, held: Set<string> | undefined, reported: CacheReadOperation | undefined): Promise<Features | null> {
     try {
-      return await read(c);
-    } finally {
-      this.#counters.add(c);
-      // A call refused before reading (a bad symbol, date or option) read nothing: no message.
-      if (c.hits + c.misses > 0) {
-        const unread = c.corrupt + c.foreign + c.unsupported + c.failedKeys;
-        dc.cacheLookup.publish({
-          operation,
-          localHits: c.localHits,
-          redisHits: c.hits - c.localHits,
-          absent: c.misses - unread,
-          corrupt: c.corrupt,
-          foreign: c.foreign,
-          unsupported: c.unsupported,
-          failed: c.failedKeys,
-          errors: c.errors,
-        });
+      const key = this.#keys.key(symbol, date);
+      const local = this.#local?.get(key);
+      if (local !== undefined) {
+        c.hits++;
+        c.localHits++;
+        return local;
       }
+      const ticket = this.#local?.ticket();
+      let raw: Buffer | null;
+      try {
+        raw = await this.#client.getBuffer(key);
+      } catch (err) {
+        return this.#readFailed(c, err, 1);
+      }
+      return this.#features(c, key, raw, ticket, undefined, held);
+    } finally {
+      this.#report(reported, c);
     }
   }
 
-  async #get(symbol: string, date: string, c: CacheCounters, held: Set<string> | undefined): Promise<Features | null> {
-    const key = this.#keys.key(symbol, date);
-    const local = this.#local?.get(key);
-    if (local !== undefined) {
-      c.hits++;
-      c.localHits++;
-      return local;
-    }
-    const ticket = this.#local?.ticket();
-    let raw: Buffer | null;
+  async #getMany(
+    symbols: readonly string[],
+    date: string,
+    c: CacheCounters,
+    held: Set<string> | undefined,
+    reported: CacheReadOperation | undefined,
+  ): Promise<Map<string, Features | null>> {
     try {
-      raw = await this.#client.getBuffer(key);
-    } catch (err) {
-      return this.#readFailed(c, err, 1);
-    }
-    return this.#features(c, key, raw, ticket, undefined, held);
-  }
-
-  async #getMany(symbols: readonly string[], date: string, c: CacheCounters, held: Set<string> | undefined): Promise<Map<string, Features | null>> {
-    const keys = this.#keys.keys(symbols, date);
-    const result = new Map<string, Features | null>();
-    const local = this.#local;
-    if (local === undefined) {
-      if (keys.length === 0) return result;
-      // Hot path without a local tier: one MGET of every key, no index bookkeeping.
+      const keys = this.#keys.keys(symbols, date);
+      const result = new Map<string, Features | null>();
+      const local = this.#local;
+      if (local === undefined) {
+        if (keys.length === 0) return result;
+        // Hot path without a local tier: one MGET of every key, no index bookkeeping.
+        let raws: Array<Buffer | null>;
+        try {
+          raws = await this.#client.mgetBuffer(keys);
+        } catch (err) {
+          for (const symbol of symbols) result.set(symbol, null);
+          this.#readFailed(c, err, keys.length);
+          return result;
+        }
+        const reader = new F64Reader();
+        for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[i] ?? null, undefined, reader, held));
+        return result;
+      }
+      const toFetch: number[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const inTier = local.get(keys[i] as string);
+        if (inTier !== undefined) {
+          c.hits++;
+          c.localHits++;
+        } else toFetch.push(i);
+        result.set(symbols[i] as string, inTier ?? null);
+      }
+      if (toFetch.length === 0) return result;
+      const ticket = local.ticket();
       let raws: Array<Buffer | null>;
       try {
-        raws = await this.#client.mgetBuffer(keys);
+        raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
       } catch (err) {
-        for (const symbol of symbols) result.set(symbol, null);
-        this.#readFailed(c, err, keys.length);
+        this.#readFailed(c, err, toFetch.length);
         return result;
       }
       const reader = new F64Reader();
-      for (let i = 0; i < keys.length; i++) result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[i] ?? null, undefined, reader, held));
+      for (let j = 0; j < toFetch.length; j++) {
+        const i = toFetch[j] as number;
+        result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[j] ?? null, ticket, reader, held));
+      }
       return result;
+    } finally {
+      this.#report(reported, c);
     }
-    const toFetch: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const inTier = local.get(keys[i] as string);
-      if (inTier !== undefined) {
-        c.hits++;
-        c.localHits++;
-      } else toFetch.push(i);
-      result.set(symbols[i] as string, inTier ?? null);
-    }
-    if (toFetch.length === 0) return result;
-    const ticket = local.ticket();
-    let raws: Array<Buffer | null>;
-    try {
-      raws = await this.#client.mgetBuffer(toFetch.map((i) => keys[i] as string));
-    } catch (err) {
-      this.#readFailed(c, err, toFetch.length);
-      return result;
-    }
-    const reader = new F64Reader();
-    for (let j = 0; j < toFetch.length; j++) {
-      const i = toFetch[j] as number;
-      result.set(symbols[i] as string, this.#features(c, keys[i] as string, raws[j] ?? null, ticket, reader, held));
-    }
-    return result;
   }
 
-  async #getMatrix(symbols: readonly string[], date: string, options: MatrixOptions, c: CacheCounters): Promise<FeatureMatrix> {
-    const columns = checkMatrixOptions(options);
-    const keys = this.#keys.keys(symbols, date);
-    const builder = new MatrixBuilder(symbols.length, columns);
-    if (this.#local !== undefined) {
-      const held = await this.#getMany(symbols, date, c, undefined);
-      for (let i = 0; i < symbols.length; i++) {
-        const features = held.get(symbols[i] as string) ?? null;
-        if (features === null) builder.miss(i);
-        else builder.object(i, symbols[i] as string, features);
+  async #getMatrix(symbols: readonly string[], date: string, options: MatrixOptions, c: CacheCounters, reported: CacheReadOperation | undefined): Promise<FeatureMatrix> {
+    try {
+      const columns = checkMatrixOptions(options);
+      const keys = this.#keys.keys(symbols, date);
+      const builder = new MatrixBuilder(symbols.length, columns);
+      if (this.#local !== undefined) {
+        const held = await this.#getMany(symbols, date, c, undefined, undefined);
+        for (let i = 0; i < symbols.length; i++) {
+          const features = held.get(symbols[i] as string) ?? null;
+          if (features === null) builder.miss(i);
+          else builder.object(i, symbols[i] as string, features);
+        }
+      } else if (keys.length > 0) {
+        await this.#fillMatrix(c, builder, symbols, keys);
       }
-    } else if (keys.length > 0) {
-      await this.#fillMatrix(c, builder, symbols, keys);
+      if (builder.lacking.length > 0) {
+        this.#log.warn({ symbols: builder.lacking.slice(0, 10), count: builder.lacking.length, date }, 'feature vectors lack matrix columns; rows left out');
+      }
+      return builder.build(symbols);
+    } finally {
+      this.#report(reported, c);
     }
-    if (builder.lacking.length > 0) {
-      this.#log.warn({ symbols: builder.lacking.slice(0, 10), count: builder.lacking.length, date }, 'feature vectors lack matrix columns; rows left out');
-    }
-    return builder.build(symbols);
   }
 
   /** One MGET into the matrix; a failed read leaves every row a miss. */

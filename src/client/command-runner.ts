@@ -1,5 +1,6 @@
 /** Runs a client's backend operations under its deadlines, with error mapping and retries, traced on `trading-platform:client:command`. */
-import { dc, traceAsync, traced } from '../diagnostics/channels.js';
+import { dc, traced, tracedFully, traceRejected, traceResolved, traceSettling } from '../diagnostics/channels.js';
+import type { ClientCommandContext } from '../diagnostics/payloads.js';
 import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
 import { isRetryable } from '../internal/retryable.js';
@@ -46,16 +47,35 @@ export class CommandRunner {
    * channel `trading-platform:client:command` has subscribers, the whole call is traced.
    */
   run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
-    if (!traced(dc.clientCommand)) return this.#run(command, fn, idempotent, timeoutMs);
-    const context = { command, component: this.#state.component, startedAt: performance.now() };
-    return traceAsync(dc.clientCommand, context, () => this.#run(command, fn, idempotent, timeoutMs));
+    const tc = dc.clientCommand;
+    if (!traced(tc)) return this.#run(command, fn, idempotent, timeoutMs, undefined);
+    const context: ClientCommandContext = { command, component: this.#state.component, startedAt: performance.now() };
+    if (tracedFully(tc)) return tc.tracePromise(() => this.#run(command, fn, idempotent, timeoutMs, undefined), context);
+    return this.#run(command, fn, idempotent, timeoutMs, context);
   }
 
-  #run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs: number | undefined): Promise<T> {
+  /**
+   * See {@link run}. With `trace`, the end of the call is published on `client:command` as it
+   * settles, from inside this call's own promise (no promise added on the hot path).
+   */
+  #run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs: number | undefined, trace: ClientCommandContext | undefined): Promise<T> {
     const ms = timeoutMs ?? this.#commandTimeoutMs;
     const deadline = performance.now() + ms;
-    if (this.#state.closing || !this.#backend.isReady()) return this.#slow(command, fn, idempotent, deadline, 1);
-    return new Promise<T>((resolve, reject) => {
+    if (this.#state.closing || !this.#backend.isReady()) {
+      const slow = this.#slow(command, fn, idempotent, deadline, 1);
+      return trace ? traceSettling(dc.clientCommand, trace, slow) : slow;
+    }
+    return new Promise<T>((resolveCall, rejectCall) => {
+      // The trace ends once: the deadline may reject the call before its reply comes.
+      let tracing = trace !== undefined;
+      const reject =
+        trace === undefined
+          ? rejectCall
+          : (err: Error): void => {
+              if (tracing) traceRejected(dc.clientCommand, trace, err);
+              tracing = false;
+              rejectCall(err);
+            };
       const entry = this.#deadlines.track(deadline, ms, command, reject);
       let work: Promise<T>;
       try {
@@ -66,7 +86,9 @@ export class CommandRunner {
       work.then(
         (value) => {
           this.#deadlines.settle(entry);
-          resolve(value);
+          if (tracing) traceResolved(dc.clientCommand, trace as ClientCommandContext, value);
+          tracing = false;
+          resolveCall(value);
         },
         (err: unknown) => {
           this.#deadlines.settle(entry);
@@ -74,7 +96,11 @@ export class CommandRunner {
           const retry = this.#retry;
           const wait = backoffDelay(0, retry.baseDelayMs, retry.maxDelayMs);
           if (!idempotent || !isRetryable(error) || retry.attempts <= 1 || performance.now() + wait >= deadline) reject(error);
-          else resolve(sleep(wait).then(() => this.#slow(command, fn, idempotent, deadline, 2)));
+          else {
+            const retried = sleep(wait).then(() => this.#slow(command, fn, idempotent, deadline, 2));
+            resolveCall(tracing ? traceSettling(dc.clientCommand, trace as ClientCommandContext, retried) : retried);
+            tracing = false;
+          }
         },
       );
     });

@@ -141,29 +141,56 @@ interface Settled {
  * a metrics exporter listening to `asyncEnd` and `error` alone costs only what it does.
  */
 export function traceAsync<T, C extends object>(tc: TracingChannel<unknown, C>, context: C, run: () => Promise<T>): Promise<T> {
-  if (tc.start.hasSubscribers || tc.end.hasSubscribers) return tc.tracePromise(run, context);
-  const settled = context as Settled;
+  if (tracedFully(tc)) return tc.tracePromise(run, context);
   let work: Promise<T>;
   try {
     work = Promise.resolve(run());
   } catch (err) {
-    settled.error = err;
-    tc.error.publish(context);
+    traceThrew(tc, context, err);
     throw err;
   }
+  return traceSettling(tc, context, work);
+}
+
+/** A traced call threw before returning a promise: `error` only, as `tracePromise` publishes it (with `end`, which has no subscriber here). */
+export function traceThrew<C extends object>(tc: TracingChannel<unknown, C>, context: C, error: unknown): void {
+  (context as Settled).error = error;
+  tc.error.publish(context);
+}
+
+/**
+ * Whether `start` or `end` of `tc` has a subscriber (or a bound store): then a call must be
+ * traced by `tc.tracePromise` itself, which runs it inside `start.runStores`.
+ */
+export function tracedFully(tc: TracingChannel<unknown, object>): boolean {
+  return tc.start.hasSubscribers || tc.end.hasSubscribers;
+}
+
+/** `work`, publishing its end on `tc` when it settles (for a call started without `tracePromise`). */
+export function traceSettling<T, C extends object>(tc: TracingChannel<unknown, C>, context: C, work: Promise<T>): Promise<T> {
   return work.then(
     (result) => {
-      settled.result = result;
-      tc.asyncStart.publish(context);
-      tc.asyncEnd.publish(context);
+      traceResolved(tc, context, result);
       return result;
     },
     (err: unknown) => {
-      settled.error = err;
-      tc.error.publish(context);
-      tc.asyncStart.publish(context);
-      tc.asyncEnd.publish(context);
+      traceRejected(tc, context, err);
       throw err;
     },
   );
+}
+
+/** The end of a traced call that resolved with `result`, as `tracePromise` publishes it. */
+export function traceResolved<C extends object>(tc: TracingChannel<unknown, C>, context: C, result: unknown): void {
+  (context as Settled).result = result;
+  tc.asyncStart.publish(context);
+  tc.asyncEnd.publish(context);
+}
+
+/** The end of a traced call that rejected with `error`, as `tracePromise` publishes it. */
+export function traceRejected<C extends object>(tc: TracingChannel<unknown, C>, context: C, error: unknown): void {
+  (context as Settled).error = error;
+  tc.error.publish(context);
+  tc.asyncStart.publish(context);
+  tc.asyncEnd.publish(context);
 }

@@ -4,7 +4,8 @@
  * an optional outage buffer replayed in order when the client is ready again (configurable from
  * the environment), and an optional durable stream fed by the same call.
  */
-import { dc, traceAsync, traced } from '../diagnostics/channels.js';
+import { dc, traced, tracedFully, traceRejected, traceResolved, traceThrew } from '../diagnostics/channels.js';
+import type { PublishContext } from '../diagnostics/payloads.js';
 import { trackLive, type LivePublisher } from '../diagnostics/live.js';
 import { RedisClosedError } from '../internal/errors.js';
 import type { RedisEnv } from '../client/env.js';
@@ -81,7 +82,7 @@ export class EventPublisher {
     return receivers;
   };
   /** Leaves the live-object registry (with a buffer, the publisher reports its depth at scrape time). */
-  readonly #untrack: () => void;
+  readonly #untrack: (() => void) | undefined;
   /** Live PUBLISHes and stream appends not settled yet; `close()` waits for them. */
   readonly #inFlight = new InFlight();
   /** True from the start of a replay to the synchronous step that ends it. */
@@ -100,7 +101,7 @@ export class EventPublisher {
     const buffer = options.buffer === true ? {} : options.buffer === false ? undefined : options.buffer;
     this.#buffer = buffer === undefined ? undefined : new PublishBuffer(buffer, this.#log);
     this.#tally = new PublishTally(this.#log, this.#buffer);
-    this.#untrack = this.#buffer ? trackLive(this, EventPublisher.#live) : noop;
+    this.#untrack = this.#buffer ? trackLive(this, EventPublisher.#live) : undefined;
     const interval = this.#buffer?.replayIntervalMs ?? PUBLISH_RETRY.maxDelayMs;
     this.#retry = new RetryTimer(this.#onReady, Math.min(PUBLISH_RETRY.baseDelayMs, interval), interval);
     if (this.#buffer) {
@@ -186,36 +187,62 @@ export class EventPublisher {
   }
 
   #publishLive(channel: Channel, wire: string, eventType: string): Promise<number | null> {
-    const diagnosed = traced(dc.publish) || dc.publishOutcome.hasSubscribers;
+    if (traced(dc.publish) || dc.publishOutcome.hasSubscribers) return this.#publishObserved(channel, wire, eventType);
     let reply: Promise<number>;
     try {
-      reply = diagnosed ? this.#tracedPublish(channel, wire) : this.#client.publish(channel, wire);
+      reply = this.#client.publish(channel, wire);
     } catch (err) {
       return Promise.resolve(this.#publishFailed(err, channel, wire));
     }
     this.#inFlight.begin();
-    const onPublished =
-      this.#logsPublishes || diagnosed
-        ? (receivers: number): number => {
-            if (this.#logsPublishes) this.#tally.logPublished(channel, eventType, receivers);
-            this.#onPublished(receivers);
-            if (diagnosed) this.#tally.report(channel, 'published');
-            return receivers;
-          }
-        : this.#onPublished;
-    return reply.then(onPublished, (err: unknown) => {
-      // Buffer first: close() persists once the last send settled.
-      const result = this.#publishFailed(err, channel, wire);
-      this.#inFlight.end();
-      return result;
-    });
+    const onPublished = this.#logsPublishes
+      ? (receivers: number): number => {
+          this.#tally.logPublished(channel, eventType, receivers);
+          return this.#onPublished(receivers);
+        }
+      : this.#onPublished;
+    return reply.then(onPublished, (err: unknown) => this.#liveFailed(err, channel, wire));
   }
 
-  /** The live PUBLISH, traced on `trading-platform:publisher:publish` when it has subscribers. */
-  #tracedPublish(channel: Channel, wire: string): Promise<number> {
-    const client = this.#client;
-    if (!traced(dc.publish)) return client.publish(channel, wire);
-    return traceAsync(dc.publish, { channel: channelLabel(channel), startedAt: performance.now() }, () => client.publish(channel, wire));
+  /**
+   * {@link #publishLive} while someone listens: the PUBLISH traced on `publisher:publish` (its end
+   * published from these handlers, no promise added) and its outcome reported.
+   */
+  #publishObserved(channel: Channel, wire: string, eventType: string): Promise<number | null> {
+    const tc = dc.publish;
+    let trace: PublishContext | undefined = traced(tc) ? { channel: channelLabel(channel), startedAt: performance.now() } : undefined;
+    let reply: Promise<number>;
+    try {
+      if (trace !== undefined && tracedFully(tc)) {
+        const context = trace;
+        trace = undefined;
+        reply = tc.tracePromise(() => this.#client.publish(channel, wire), context);
+      } else reply = this.#client.publish(channel, wire);
+    } catch (err) {
+      if (trace !== undefined) traceThrew(tc, trace, err);
+      return Promise.resolve(this.#publishFailed(err, channel, wire));
+    }
+    this.#inFlight.begin();
+    return reply.then(
+      (receivers) => {
+        if (trace !== undefined) traceResolved(tc, trace, receivers);
+        if (this.#logsPublishes) this.#tally.logPublished(channel, eventType, receivers);
+        this.#onPublished(receivers);
+        this.#tally.report(channel, 'published');
+        return receivers;
+      },
+      (err: unknown) => {
+        if (trace !== undefined) traceRejected(tc, trace, err);
+        return this.#liveFailed(err, channel, wire);
+      },
+    );
+  }
+
+  /** A live PUBLISH failed: buffered (when asked) before it counts as settled, as close() persists once the last send settled. */
+  #liveFailed(err: unknown, channel: Channel, wire: string): null {
+    const result = this.#publishFailed(err, channel, wire);
+    this.#inFlight.end();
+    return result;
   }
 
   #publishFailed(err: unknown, channel: Channel, wire: string): null {
@@ -303,7 +330,7 @@ export class EventPublisher {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#untrack();
+    this.#untrack?.();
     this.#retry.cancel();
     this.#client.off('ready', this.#onReady);
     await this.#inFlight.idle();
@@ -319,6 +346,3 @@ function closedError(): RedisClosedError {
 function firstOfPair<T>(pair: readonly [T, unknown]): T {
   return pair[0];
 }
-
-function noop(): void {}
-

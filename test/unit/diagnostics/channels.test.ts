@@ -21,7 +21,9 @@ import { EventSubscriber } from '../../../src/events/subscriber.js';
 import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { EventStream } from '../../../src/streams/event-stream.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
-import { RedisClosedError, RedisCommandError } from '../../../src/internal/errors.js';
+import { RedisClosedError, RedisCommandError, RedisTimeoutError } from '../../../src/internal/errors.js';
+import { CommandRunner } from '../../../src/client/command-runner.js';
+import type { Backend } from '../../../src/client/backend.js';
 import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
 import { embeddedPair, onCleanup, order, signal, waitFor } from '../../harness/events/helpers.js';
 import {
@@ -372,5 +374,28 @@ describe('stream and client channels', () => {
     expect(() => new sdk.RedisClient({ component: 'has space' })).toThrow(sdk.ConfigError);
     expect(() => new sdk.RedisClient({ component: '' })).toThrow(/component/);
     expect(() => new sdk.RedisClient({ component: 'x'.repeat(65) })).toThrow(/component/);
+  });
+});
+
+describe('command tracing at the deadline', () => {
+  it('ends the trace of a command cut by its deadline once, with the timeout, whatever the late reply', async () => {
+    let answer!: (value: string) => void;
+    const backend = { isReady: () => true, mapError: (err: unknown) => err } as unknown as Backend;
+    const state = { closing: false, status: 'ready', endpoint: 'test', component: 'deadline-test' };
+    const runner = new CommandRunner(backend, 1000, { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, state);
+    for (const events of [['asyncEnd', 'error'], ['start', 'end', 'asyncStart', 'asyncEnd', 'error']] as const) {
+      const r = record(events);
+      const late = new Promise<string>((resolve) => (answer = resolve));
+      await expect(runner.run('GET', () => late, true, 20)).rejects.toBeInstanceOf(RedisTimeoutError);
+      answer('too late');
+      await late;
+      await new Promise((resolve) => setImmediate(resolve));
+      const ends = r.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'asyncEnd');
+      expect(ends).toHaveLength(1);
+      expect(ends[0]?.error).toBeInstanceOf(RedisTimeoutError);
+      expect(ends[0]?.component).toBe('deadline-test');
+      expect(r.traced(N.CLIENT_COMMAND, 'error')).toHaveLength(1);
+      r.stop();
+    }
   });
 });
