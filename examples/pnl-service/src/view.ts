@@ -21,7 +21,7 @@ export interface PnlRow {
   price_source: PriceSource;
   /** `qty × mark − cost basis`, exact; `"0"` on the fallback price. */
   unrealized_pl: string;
-  /** `unrealized_pl / |cost basis| × 100`, rounded to 4 places; `"0"` without a cost basis. */
+  /** `unrealized_pl / Σ|cost basis| × 100` over the strategies' positions, rounded to 4 places; `"0"` without a cost basis. */
   unrealized_pl_pct: string;
   /** The mark's own timestamp (ISO 8601 UTC), or `null` without a real-time price. */
   last_price_update: string | null;
@@ -29,9 +29,11 @@ export interface PnlRow {
 
 /** The totals of a view: every field of the response except `positions` and `timestamp`. */
 export interface PnlTotals {
+  /** Rows (symbols whose summed shares are not zero). */
   total_positions: number;
+  /** Unrealized P&L of every open position, those of symbols whose strategies' shares cancel out included. */
   total_unrealized_pl: string;
-  /** `total_unrealized_pl / Σ|cost basis| × 100` (4 places), `null` without open positions, as upstream. */
+  /** `total_unrealized_pl / Σ|cost basis| × 100` over every open position (4 places), `null` without one, as upstream. */
   total_unrealized_pl_pct: string | null;
   realtime_prices_available: number;
   /** Realized by every reduction, flat positions included. */
@@ -59,9 +61,12 @@ const HUNDRED = new Money(100);
 
 /**
  * Rows and totals of `book` for `strategyId` (or every strategy summed per symbol). A symbol is a
- * row while some position in it (of the strategies shown) is not flat; an unknown strategy has
- * no rows and zero totals. With `only`, the totals still cover every row but only those symbols'
- * rows are formatted (the SSE stream's updates need the changed rows only).
+ * row while its shares (summed over the strategies shown) are not zero: like upstream's list of
+ * open positions per symbol. Strategies long and short the same number of shares make no row,
+ * but their positions' P&L and cost basis still count in the totals. Percentages divide by the
+ * sum of each position's |cost basis| (so opposite sides add up instead of cancelling out). An
+ * unknown strategy has no rows and zero totals. With `only`, the totals still cover every row
+ * but only those symbols' rows are formatted (the SSE stream's updates need the changed rows only).
  */
 export function computeView(book: PnlBook, strategyId?: string, only?: ReadonlySet<string>): PnlView {
   const rows = new Map<string, PnlRow>();
@@ -73,23 +78,23 @@ export function computeView(book: PnlBook, strategyId?: string, only?: ReadonlyS
   for (const symbol of book.symbols(strategyId).sort(bySymbol)) {
     let qty = ZERO;
     let cost = ZERO;
-    let open = false;
+    let basis = ZERO;
     for (const position of book.positionsIn(symbol, strategyId)) {
       realized = realized.plus(position.realized);
       qty = qty.plus(position.qty);
       cost = cost.plus(position.cost);
-      open ||= !position.qty.isZero();
+      basis = basis.plus(position.cost.abs());
     }
-    if (!open) continue;
-    held += 1;
     const mark = book.mark(symbol);
     const rowUnrealized = mark === undefined ? ZERO : qty.times(mark.price).minus(cost);
     unrealized = unrealized.plus(rowUnrealized);
-    investment = investment.plus(cost.abs());
+    investment = investment.plus(basis);
+    if (qty.isZero()) continue;
+    held += 1;
     if (mark !== undefined) realtime += 1;
     if (only !== undefined && !only.has(symbol)) continue;
-    const avg = qty.isZero() ? ZERO : cost.dividedBy(qty);
-    const pct = cost.isZero() ? ZERO : rowUnrealized.dividedBy(cost.abs()).times(HUNDRED);
+    const avg = cost.dividedBy(qty);
+    const pct = basis.isZero() ? ZERO : rowUnrealized.dividedBy(basis).times(HUNDRED);
     rows.set(symbol, {
       symbol,
       qty: formatMoney(qty),

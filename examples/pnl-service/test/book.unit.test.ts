@@ -101,6 +101,30 @@ describe('PnlBook arithmetic', () => {
     expect(book.strategies().sort()).toEqual(['a', 'b']);
   });
 
+  it('with strategies on opposite sides of a symbol: percentages over each position cost basis, no row when the shares cancel out, the P&L still in the totals', () => {
+    const book = new PnlBook();
+    book.applyFill(fill('AAPL', 10, 10, '100', { strategyId: 's1' }));
+    book.applyFill(fill('AAPL', -10, -10, '110', { strategyId: 's2' }));
+    const zeros = { total_positions: 0, total_unrealized_pl: '0', total_unrealized_pl_pct: '0', realtime_prices_available: 0, realized_pl: '0', total_pl: '0' };
+    expect(computeView(book)).toEqual({ rows: new Map(), totals: zeros });
+    book.applyPrice('AAPL', '105', clock);
+    // Long 10 at 100 and short 10 at 110, marked at 105: +50 each, on a basis of 1000 + 1100.
+    expect(computeView(book)).toEqual({ rows: new Map(), totals: { ...zeros, total_unrealized_pl: '100', total_unrealized_pl_pct: '4.7619', total_pl: '100' } });
+    expect(book.totals()).toEqual({ realized_pl: '0', unrealized_pl: '100', total_pl: '100' });
+    expect(computeView(book, 's1').rows.get('AAPL')).toMatchObject({ qty: '10', avg_entry_price: '100', unrealized_pl: '50', unrealized_pl_pct: '5' });
+    expect(computeView(book, 's2').rows.get('AAPL')).toMatchObject({ qty: '-10', avg_entry_price: '110', unrealized_pl: '50', unrealized_pl_pct: '4.5455' });
+
+    // Partly offset, without a price: marked at the (net) average entry, never at 0.
+    const partly = new PnlBook();
+    partly.applyFill(fill('KO', 10, 10, '100', { strategyId: 's1' }));
+    partly.applyFill(fill('KO', -5, -5, '110', { strategyId: 's2' }));
+    expect(computeView(partly).rows.get('KO')).toMatchObject({ qty: '5', avg_entry_price: '90', current_price: '90', price_source: 'fallback', unrealized_pl: '0', unrealized_pl_pct: '0' });
+    partly.applyPrice('KO', '105', clock);
+    // +50 and +25 on a basis of 1000 + 550 (not on the net 450).
+    expect(computeView(partly).rows.get('KO')).toMatchObject({ qty: '5', current_price: '105', unrealized_pl: '75', unrealized_pl_pct: '4.8387' });
+    expect(computeView(partly).totals).toMatchObject({ total_positions: 1, total_unrealized_pl: '75', total_unrealized_pl_pct: '4.8387' });
+  });
+
   it('formats only the rows asked for, with totals over every row', () => {
     const book = new PnlBook();
     book.applyFill(fill('A', 1, 1, '10'));

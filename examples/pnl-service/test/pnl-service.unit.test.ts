@@ -50,10 +50,10 @@ describe('P&L service (embedded Redis)', () => {
       return b.realtime_prices_available === 2 && b.positions.find((p) => p.symbol === 'AAPL')?.qty === '6' ? b : undefined;
     });
     expect(body.positions).toEqual([
-      { symbol: 'AAPL', qty: '6', avg_entry_price: '99.333333', current_price: '102.5', price_source: 'real-time', unrealized_pl: '19', unrealized_pl_pct: '3.1879', last_price_update: '2030-01-01T00:00:00.000Z' },
+      { symbol: 'AAPL', qty: '6', avg_entry_price: '99.333333', current_price: '102.5', price_source: 'real-time', unrealized_pl: '19', unrealized_pl_pct: '1.3533', last_price_update: '2030-01-01T00:00:00.000Z' },
       { symbol: 'MSFT', qty: '5', avg_entry_price: '400.1', current_price: '410', price_source: 'real-time', unrealized_pl: '49.5', unrealized_pl_pct: '2.4744', last_price_update: quoteAt.toISOString() },
     ]);
-    expect(body).toMatchObject({ total_positions: 2, total_unrealized_pl: '68.5', total_unrealized_pl_pct: '2.6382', realized_pl: '0', total_pl: '68.5' });
+    expect(body).toMatchObject({ total_positions: 2, total_unrealized_pl: '68.5', total_unrealized_pl_pct: '2.012', realized_pl: '0', total_pl: '68.5' });
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await realtime(service, '?strategy=s2')).toMatchObject({
       positions: [{ symbol: 'AAPL', qty: '-4', avg_entry_price: '101', unrealized_pl: '-6', unrealized_pl_pct: '-1.4851' }],
