@@ -2,10 +2,13 @@
  * `npm run demo:live`: runs {@link startLiveDemo} until SIGINT/SIGTERM, then shuts everything down
  * and exits 0 (1 when the start or the shutdown failed).
  */
+import { ConfigError } from '@trading-platform/redis-client';
 import { startLiveDemo } from './run-live.js';
 
 const fail = (what: string, err: unknown): never => {
-  process.stderr.write(`demo:live ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A configuration problem is the message alone: it says what to change.
+  const text = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`demo:live ${what}: ${text}\n`);
   process.exit(1);
 };
 

@@ -21,7 +21,7 @@ import { closingQuotes } from '../market-data-feed/src/feed.js';
 import { QuoteWriter } from '../market-data-feed/src/quotes.js';
 import { buildPnlService } from '../pnl-service/src/app.js';
 import type { PnlService } from '../pnl-service/src/app.js';
-import { deleteMatching, makeClients } from './clients.js';
+import { deleteMatching, makeClients, priceKey } from './clients.js';
 import { signedMoney, waitForMarks } from './pnl-check.js';
 
 /** The symbols the demo trades. */
@@ -29,7 +29,10 @@ export const DEMO_SYMBOLS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'J
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
-  /** `REDIS_URL` selects a real server; unset uses the embedded Redis. @default process.env */
+  /**
+   * `REDIS_URL` selects a real server (unset: the embedded Redis); there `DEMO_OVERWRITE_PRICES`
+   * lets the demo run although `price:{symbol}` keys of its symbols exist. @default process.env
+   */
   env?: Env;
   /** Trading days to run. @default 10 */
   days?: number;
@@ -52,19 +55,24 @@ export interface DemoResult {
   pnl: { book: string; service: string; realized: string; unrealized: string };
 }
 
-/** Runs the demo and returns what it did; throws if any step fails. */
+/**
+ * Runs the demo and returns what it did; throws if any step fails.
+ * @throws ConfigError before writing anything when, on a real Redis, a `price:{symbol}` key of the demo's symbols exists (unless `DEMO_OVERWRITE_PRICES`).
+ */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const [marketData, model] = await Promise.all([loadMarketData(defaultDataDir()), loadModel(defaultModelPath())]);
   const tradingDays = marketData.tradingDays().slice(ALPHA158_HISTORY, ALPHA158_HISTORY + (options.days ?? 10));
-  const { kind, clients } = await makeClients(env, 6);
+  // On a real server, refuses before writing anything when a price:{symbol} key of the demo's symbols exists.
+  const { kind, clients, warning } = await makeClients(env, 6, DEMO_SYMBOLS);
   const [signalClient, gatewayClient, orchestratorClient, adminClient, pnlClient, feedClient] = clients as [RedisClient, RedisClient, RedisClient, RedisClient, RedisClient, RedisClient];
   // On a shared server, keep this run's keys apart (and delete them at the end).
   const run = `demo-${process.pid}-${Date.now().toString(36)}`;
   const cachePrefix = kind === 'real' ? `${run}-features` : 'features';
   const stream = kind === 'real' ? new EventStream(gatewayClient, { keyPrefix: `${run}:stream:` }) : undefined;
   print(`Redis: ${kind === 'real' ? `real server (REDIS_URL), keys under ${run}*` : 'embedded in-memory server (set REDIS_URL to use a real one)'}`);
+  if (warning !== null) print(warning);
   print(`Trading ${DEMO_SYMBOLS.join(', ')} for ${tradingDays.length} days from ${tradingDays[0] ?? '?'} (synthetic data), capital 1,000,000`);
 
   const apps: FastifyInstance[] = [];
@@ -127,7 +135,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (kind === 'real') {
       await deleteMatching(adminClient, `${run}*`);
       // The quotes are the platform's own keys (`price:{symbol}`): synthetic prices must not outlive the run.
-      await adminClient.unlink(DEMO_SYMBOLS.map((symbol) => `price:${symbol}`));
+      await adminClient.unlink(DEMO_SYMBOLS.map(priceKey));
     }
     // The signal service and the gateway closed their clients with their apps.
     await Promise.all([orchestratorClient.close(), adminClient.close(), pnlClient.close(), feedClient.close()]);

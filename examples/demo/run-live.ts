@@ -20,7 +20,7 @@ import { buildPnlService } from '../pnl-service/src/app.js';
 import type { PnlService } from '../pnl-service/src/app.js';
 import { ALPHA158_HISTORY, loadMarketData, loadModel } from '../shared/index.js';
 import { buildSignalService } from '../signal-service/src/app.js';
-import { deleteMatching, makeClients } from './clients.js';
+import { deleteMatching, makeClients, priceKey } from './clients.js';
 import type { DemoRedis } from './clients.js';
 import { signedMoney } from './pnl-check.js';
 import { DEMO_SYMBOLS } from './run-demo.js';
@@ -30,7 +30,8 @@ export interface LiveDemoOptions {
   /**
    * `REDIS_URL` (unset: embedded), `PORT` (dashboard, default 8004; 0 picks a free one), `HOST`
    * (default 127.0.0.1), `DEMO_DAY_SECONDS` (wall-clock seconds per trading day, default 20),
-   * `FEED_RATE_PER_SYMBOL` (quotes a second per symbol, default 5). @default process.env
+   * `FEED_RATE_PER_SYMBOL` (quotes a second per symbol, default 5), `DEMO_OVERWRITE_PRICES` (on a
+   * real Redis, run even though `price:{symbol}` keys of the demo's symbols exist). @default process.env
    */
   env?: Env;
   /** Where output lines go. @default stdout */
@@ -73,7 +74,7 @@ async function shutDown(opened: Opened): Promise<void> {
   const admin = opened.clients[3] as RedisClient;
   if (opened.kind === 'real') {
     await deleteMatching(admin, `${opened.run}*`);
-    await admin.unlink(DEMO_SYMBOLS.map((symbol) => `price:${symbol}`));
+    await admin.unlink(DEMO_SYMBOLS.map(priceKey));
   }
   // The signal service and the gateway close theirs with their apps, when they were built.
   await Promise.all(opened.clients.slice(opened.apps.length).map((c) => c.close()));
@@ -105,7 +106,9 @@ export async function startLiveDemo(options: LiveDemoOptions = {}): Promise<Live
   const ratePerSymbol = positiveNumberVar(env, 'FEED_RATE_PER_SYMBOL', 5);
   const [marketData, model] = await Promise.all([loadMarketData(defaultDataDir()), loadModel(defaultModelPath())]);
   const days = marketData.tradingDays().slice(ALPHA158_HISTORY);
-  const { kind, clients } = await makeClients(env, 6);
+  // On a real server, refuses before writing anything when a price:{symbol} key of the demo's symbols exists.
+  const { kind, clients, warning } = await makeClients(env, 6, DEMO_SYMBOLS);
+  if (warning !== null) print(warning);
   const [signalClient, gatewayClient, orchestratorClient, , pnlClient, feedClient] = clients as [RedisClient, RedisClient, RedisClient, RedisClient, RedisClient, RedisClient];
   const run = `demo-live-${process.pid}-${Date.now().toString(36)}`;
   const opened: Opened = { kind, run, clients, apps: [], quotes: new QuoteWriter(feedClient) };

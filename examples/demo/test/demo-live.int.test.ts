@@ -60,6 +60,8 @@ describe('npm run demo:live', () => {
       running.push(demo.child);
       const url = await waitFor(() => /Dashboard: (http:\/\/\S+\/)/.exec(demo.stdout())?.[1], { timeoutMs: 60_000, description: `the dashboard URL; output so far: ${demo.stdout()}${demo.stderr()}` });
       expect(demo.stdout()).toContain(redisKind === 'real' ? 'Redis: real server (REDIS_URL)' : 'Redis: embedded in-memory server');
+      if (redisKind === 'real') expect(demo.stdout()).toMatch(/^Warning: synthetic quotes go to the platform's own keys price:\{symbol\} \(AAPL, .*\) and channels price\.updated\.\{symbol\}/m);
+      else expect(demo.stdout()).not.toContain('Warning');
 
       const page = await fetch(url);
       expect(page.status).toBe(200);
@@ -97,4 +99,30 @@ describe('npm run demo:live', () => {
       }
     }, 120_000);
   }
+
+  it('refuses to start on a real Redis where a price:{symbol} key of its symbols exists: exit 1, the key named, nothing written', async () => {
+    const quote = '{"symbol":"AAPL","bid":"190.00","ask":"190.02","mid":"190.01"}';
+    await redis.server.cli('SET', 'price:AAPL', quote);
+    try {
+      const demo = startDemo({ REDIS_URL: redis.url });
+      running.push(demo.child);
+      expect(await demo.exited).toBe(1);
+      expect(demo.stderr()).toBe(
+        'demo:live failed to start: price:AAPL already exists on REDIS_URL: the demo would overwrite it with synthetic quotes and delete the price: keys it wrote at the end. ' +
+          'Run the demo on a Redis of its own, or set DEMO_OVERWRITE_PRICES=1 to overwrite anyway\n',
+      );
+      expect(demo.stdout()).not.toContain('Dashboard');
+      expect(await redis.server.cli('GET', 'price:AAPL')).toBe(quote);
+      const client = await RedisClient.connect({ url: redis.url });
+      try {
+        const keys: string[] = [];
+        for await (const key of client.scan({ match: '*' })) keys.push(key);
+        expect(keys).toEqual(['price:AAPL']);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await redis.server.cli('DEL', 'price:AAPL');
+    }
+  }, 60_000);
 });
