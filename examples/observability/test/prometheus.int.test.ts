@@ -60,6 +60,17 @@ describe.skipIf(missing !== undefined)('examples/observability against a real Pr
       startService('execution-gateway', 'execution-gateway', { REDIS_URL: redis.url, PORT: '0' }, /execution-gateway listening on (http:\/\/127\.0\.0\.1:\d+)/),
     ]);
     services.push(signal, gateway);
+    // The feed quotes four symbols; the P&L service marks the gateway's positions with those quotes.
+    const [feed, pnl] = await Promise.all([
+      startService(
+        'market-data-feed',
+        'market-data-feed',
+        { REDIS_URL: redis.url, METRICS_PORT: '0', SYMBOLS: 'AAPL,MSFT,KO,PEP', FEED_DAY_SECONDS: '5', FEED_RATE_PER_SYMBOL: '5' },
+        /market-data-feed: metrics listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      ),
+      startService('pnl-service', 'pnl-service', { REDIS_URL: redis.url, PORT: '0' }, /pnl-service listening on (http:\/\/127\.0\.0\.1:\d+)/),
+    ]);
+    services.push(feed, pnl);
     const orchestrator = await startService(
       'orchestrator',
       'orchestrator',
@@ -119,9 +130,9 @@ describe.skipIf(missing !== undefined)('examples/observability against a real Pr
     }
   });
 
-  it('scrapes the three services, every target up', async () => {
+  it('scrapes the five services, every target up', async () => {
     const targets = await prometheus.targets();
-    expect(targets.map((t) => t.labels.job).sort()).toEqual(['execution-gateway', 'orchestrator', 'signal-service']);
+    expect(targets.map((t) => t.labels.job).sort()).toEqual(['execution-gateway', 'market-data-feed', 'orchestrator', 'pnl-service', 'signal-service']);
     for (const t of targets) expect(t, `${t.scrapeUrl}: ${t.lastError}`).toMatchObject({ health: 'up', lastError: '' });
   });
 
@@ -155,6 +166,15 @@ describe.skipIf(missing !== undefined)('examples/observability against a real Pr
     expect(failures, `${failures.length} of ${queries.length} dashboard queries failed:\n${failures.join('\n')}`).toEqual([]);
   });
 
+  it('sees quotes flowing from the feed and the P&L service marking with fresh prices', async () => {
+    const quotes = await prometheus.query('sum(rate(market_data_feed_quotes_total[1m])) > 0');
+    expect(quotes).toMatchObject({ status: 'success', data: { result: [expect.anything()] } });
+    const fresh = await prometheus.query('pnl_service_price_age_seconds{job="pnl-service"} < 60');
+    expect(fresh).toMatchObject({ status: 'success', data: { result: [expect.anything()] } });
+    const failed = await prometheus.query('sum(market_data_feed_quote_operations_total{outcome="failed"})');
+    expect(failed).toMatchObject({ status: 'success', data: { result: [{ value: [expect.any(Number), '0'] }] } });
+  });
+
   it('fires DeadLetterQueueGrowing for the group that dead-lettered an entry, and nothing about Redis being down', async () => {
     const active = await waitFor(
       async () => {
@@ -164,7 +184,9 @@ describe.skipIf(missing !== undefined)('examples/observability against a real Pr
       { timeoutMs: 20_000, description: 'DeadLetterQueueGrowing to fire' },
     );
     expect(active.find((a) => a.labels.alertname === 'DeadLetterQueueGrowing')?.labels).toMatchObject({ group: 'orchestrator' });
-    expect(active.filter((a) => a.state === 'firing').map((a) => a.labels.alertname)).not.toContain('RedisUnreachableFromService');
+    const firing = active.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
+    expect(firing).not.toContain('RedisUnreachableFromService');
+    expect(active.map((a) => a.labels.alertname)).not.toContain('PnlPricesStale');
   });
 
   it('stops every service cleanly on SIGTERM, the orchestrator too while it stays up after its run', async () => {

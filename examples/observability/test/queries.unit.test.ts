@@ -37,6 +37,11 @@ describe('the shipped observability files', () => {
       'trading_platform_client_connection_status',
       'trading_platform_client_reconnects_total',
       'signal_service_requests_total',
+      'pnl_service_total_pl',
+      'pnl_service_sse_clients',
+      'pnl_service_sse_messages_total',
+      'pnl_service_price_age_seconds',
+      'market_data_feed_quotes_total',
     ]) {
       expect(exprs).toContain(metric);
     }
@@ -49,20 +54,25 @@ describe('the shipped observability files', () => {
     expect(() => substituteVariables('x{a="$nope"}', {})).toThrow('no value for the Grafana variable $nope');
   });
 
-  it('alerts.yml has the five alerts issue 14 asks for', () => {
+  it('alerts.yml has the five alerts issue 14 asks for, and one for stale prices on the P&L service', () => {
     expect(alertNames(read('alerts.yml'))).toEqual(
-      expect.arrayContaining(['RedisDown', 'PublishBufferHalfFull', 'DeadLetterQueueGrowing', 'ConsumerLagGrowing', 'FeatureCacheHitRateLow']),
+      expect.arrayContaining(['RedisDown', 'PublishBufferHalfFull', 'DeadLetterQueueGrowing', 'ConsumerLagGrowing', 'FeatureCacheHitRateLow', 'PnlPricesStale']),
     );
+  });
+
+  it('every alert of alerts.yml has a promtool unit test in alerts.test.yml', () => {
+    const tested = new Set([...read('alerts.test.yml').matchAll(/^\s+alertname:\s*(\S+)\s*$/gm)].map((m) => m[1]));
+    expect(alertNames(read('alerts.yml')).filter((name) => !tested.has(name))).toEqual([]);
   });
 
   it('derives the loopback prometheus.yml: same service jobs and rule file, 1 s intervals, redis_exporter dropped', () => {
     const config = loopbackConfig(read('prometheus.yml'), {
-      targets: { 'signal-service': '127.0.0.1:1', 'execution-gateway': '127.0.0.1:2', orchestrator: '127.0.0.1:3' },
+      targets: { 'signal-service': '127.0.0.1:1', 'execution-gateway': '127.0.0.1:2', orchestrator: '127.0.0.1:3', 'market-data-feed': '127.0.0.1:4', 'pnl-service': '127.0.0.1:5' },
       rulesPath: '/abs/alerts.yml',
       dropJobs: ['redis'],
     });
-    expect([...config.matchAll(/job_name: (\S+)/g)].map((m) => m[1])).toEqual(['signal-service', 'execution-gateway', 'orchestrator']);
-    expect([...config.matchAll(/targets: \[(.*)\]/g)].map((m) => m[1])).toEqual(["'127.0.0.1:1'", "'127.0.0.1:2'", "'127.0.0.1:3'"]);
+    expect([...config.matchAll(/job_name: (\S+)/g)].map((m) => m[1])).toEqual(['signal-service', 'execution-gateway', 'orchestrator', 'market-data-feed', 'pnl-service']);
+    expect([...config.matchAll(/targets: \[(.*)\]/g)].map((m) => m[1])).toEqual(["'127.0.0.1:1'", "'127.0.0.1:2'", "'127.0.0.1:3'", "'127.0.0.1:4'", "'127.0.0.1:5'"]);
     expect(config).toMatch(/^ {2}scrape_interval: 1s$/m);
     expect(config).toMatch(/^ {2}evaluation_interval: 1s$/m);
     expect(config).toMatch(/^ {2}- \/abs\/alerts\.yml$/m);
@@ -71,7 +81,7 @@ describe('the shipped observability files', () => {
 
   it('refuses to derive from a prometheus.yml whose jobs it does not know', () => {
     const shipped = read('prometheus.yml');
-    const options = { targets: { 'signal-service': 'a:1', 'execution-gateway': 'b:2', orchestrator: 'c:3' }, rulesPath: '/r.yml', dropJobs: ['redis'] };
+    const options = { targets: { 'signal-service': 'a:1', 'execution-gateway': 'b:2', orchestrator: 'c:3', 'market-data-feed': 'd:4', 'pnl-service': 'e:5' }, rulesPath: '/r.yml', dropJobs: ['redis'] };
     expect(() => loopbackConfig(shipped.replace('job_name: orchestrator', 'job_name: other'), options)).toThrow('job other is neither a test target nor dropped');
     expect(() => loopbackConfig(shipped.replace('  - alerts.yml', '  - rules.yml'), options)).toThrow('expected one rule file alerts.yml, found 0');
   });

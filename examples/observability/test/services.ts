@@ -1,5 +1,5 @@
 /**
- * The three example services as child processes of a test, run from the examples build
+ * The example services as child processes of a test, run from the examples build
  * (`.tmp/examples-build/`, as `npm run example:*` and the compose file run them) on free loopback
  * ports, with the address each one prints on start-up.
  */
