@@ -1,36 +1,21 @@
 /**
  * `GET /api/v1/pnl/stream`: Server-Sent Events from the P&L book. A snapshot on connect, then
- * changes coalesced per position and throttled per client (the latest values win), a comment
- * heartbeat, and a slow client dropped to a fresh snapshot once its socket drains: memory per
- * client stays bounded whatever the update rate.
+ * changes coalesced per position and throttled per client (the latest values win), the time of
+ * the last price when nothing else carried it, a comment heartbeat, and a slow client dropped to
+ * a fresh snapshot once its socket drains: memory per client stays bounded whatever the update rate.
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { BookChange, PnlBook } from './book.js';
 import type { CurvePoint, PnlCurves } from './curve.js';
+import type { SnapshotMessage, StatusMessage } from './sse-messages.js';
 import { computeView, realtimePnl } from './view.js';
-import type { PnlRow, PnlTotals, PnlView, RealtimePnl } from './view.js';
+import type { PnlView } from './view.js';
 
-/** The data of an `event: snapshot` message: the REST body plus what the page needs to draw and judge staleness. */
-export interface SnapshotMessage extends RealtimePnl {
-  stale_after_ms: number;
-  /** When the service last received any price (ISO 8601 UTC), or `null`. */
-  last_price_at: string | null;
-  /** Recent total P&L points, oldest first. */
-  curve: CurvePoint[];
-}
+export type { SnapshotMessage, StatusMessage, UpdateMessage } from './sse-messages.js';
 
-/** The data of an `event: update` message. */
-export interface UpdateMessage {
-  /** Rows that changed since the client's last message, latest values, sorted by symbol. */
-  positions: PnlRow[];
-  /** Symbols that were rows and are now flat. */
-  removed: string[];
-  totals: PnlTotals;
-  timestamp: string;
-  last_price_at: string | null;
-  point: CurvePoint;
-}
+/** How often the stream checks whether a client needs a `status` message. */
+export const STATUS_INTERVAL_MS = 1000;
 
 /** How the stream paces and describes itself. */
 export interface SseOptions {
@@ -40,13 +25,15 @@ export interface SseOptions {
   heartbeatMs: number;
   /** Sent in snapshots: after this long without a price the page shows "stale". */
   staleAfterMs: number;
+  /** Sent in snapshots: how often the service samples the P&L curve. */
+  curveIntervalMs: number;
 }
 
 /** Counters of the stream since the service started. */
 export interface SseStats {
   /** Clients connected now. */
   clients: number;
-  /** Messages written (snapshots and updates; heartbeats are not messages). */
+  /** Messages written (snapshots, updates and status messages; heartbeats are not messages). */
   sent: number;
   /** Updates not written because the client's socket was full (it gets a snapshot on drain instead). */
   dropped: number;
@@ -70,6 +57,11 @@ interface Client {
   dirty: Set<string>;
   /** Symbols it was last told are rows. */
   rows: Set<string>;
+  /** The totals (JSON) it was last sent. */
+  totalsJson: string;
+  /** The `last_price_at` (epoch ms) it was last sent. */
+  lastPriceAtMs: number | null;
+  /** When its last message was written (`performance.now()`, taken after the write). */
   lastSentAt: number;
   /** A write returned false (the socket buffer is over its mark) and it has not drained yet. */
   draining: boolean;
@@ -104,6 +96,7 @@ export class SseHub {
   readonly #clients = new Set<Client>();
   readonly #stats = { sent: 0, dropped: 0, resets: 0 };
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #statusTimer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   #seq = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -118,6 +111,8 @@ export class SseHub {
     this.#unsubscribe = book.onChange((change) => this.#changed(change));
     this.#heartbeat = setInterval(() => this.#ping(), options.heartbeatMs);
     this.#heartbeat.unref();
+    this.#statusTimer = setInterval(() => this.#status(), STATUS_INTERVAL_MS);
+    this.#statusTimer.unref();
   }
 
   /**
@@ -129,7 +124,17 @@ export class SseHub {
       res.writeHead(503).end();
       return;
     }
-    const client: Client = { res, strategy, dirty: new Set(), rows: new Set(), lastSentAt: Number.NEGATIVE_INFINITY, draining: false, reset: false };
+    const client: Client = {
+      res,
+      strategy,
+      dirty: new Set(),
+      rows: new Set(),
+      totalsJson: '',
+      lastPriceAtMs: null,
+      lastSentAt: Number.NEGATIVE_INFINITY,
+      draining: false,
+      reset: false,
+    };
     res.writeHead(200, SSE_HEADERS);
     res.write('retry: 1000\n\n');
     this.#clients.add(client);
@@ -151,6 +156,7 @@ export class SseHub {
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#statusTimer);
     clearTimeout(this.#timer);
     this.#unsubscribe();
     for (const client of this.#clients) client.res.end();
@@ -177,11 +183,12 @@ export class SseHub {
    * One round for every client with changes: all clients flush together, so a view is computed
    * (and each row serialised) once per strategy filter. A client whose socket has not drained
    * since its last message is slow: its update is dropped and its next message is a snapshot.
+   * A client is due an interval after its last message was written (not after the round that
+   * made it began), so however long a round takes, a client's messages are an interval apart.
    */
   #tick(): void {
     this.#timer = undefined;
     const now = performance.now();
-    this.#lastTickAt = now;
     const due: Client[] = [];
     // The changed symbols of the clients due an update, per strategy filter: only those rows are formatted.
     const changed = new Map<string | undefined, Set<string>>();
@@ -203,7 +210,7 @@ export class SseHub {
       if (client.reset) {
         client.reset = false;
         this.#stats.resets += 1;
-        this.#sendSnapshot(client, now);
+        this.#sendSnapshot(client);
         continue;
       }
       due.push(client);
@@ -219,12 +226,17 @@ export class SseHub {
     for (const client of due) {
       const update = this.#update(client, rounds.get(client.strategy) as Round);
       client.dirty.clear();
-      if (update !== undefined) this.#send(client, 'update', update, now);
+      if (update !== undefined) this.#send(client, 'update', update);
     }
+    // After the writes: every client written to in this round is due by the next one.
+    this.#lastTickAt = performance.now();
     if (nextDue !== Number.POSITIVE_INFINITY) this.#schedule(nextDue);
   }
 
-  /** The `update` data for `client` (JSON text, {@link UpdateMessage}), or `undefined` when none of its rows changed. */
+  /**
+   * The `update` data for `client` (JSON text, {@link UpdateMessage}), or `undefined` when none of
+   * its rows and none of its totals changed.
+   */
   #update(client: Client, round: Round): string | undefined {
     const positions: string[] = [];
     const removed: string[] = [];
@@ -237,31 +249,56 @@ export class SseHub {
         client.rows.add(symbol);
       } else if (client.rows.delete(symbol)) removed.push(symbol);
     }
-    if (positions.length === 0 && removed.length === 0) return undefined;
+    // A position opened and closed since the last message changes no row, but the totals.
+    if (positions.length === 0 && removed.length === 0 && round.totalsJson === client.totalsJson) return undefined;
+    client.totalsJson = round.totalsJson;
+    client.lastPriceAtMs = this.#book.lastPriceAtMs;
     const timestamp = new Date().toISOString();
     const point: CurvePoint = { t: timestamp, total_pl: round.view.totals.total_pl };
     return `{"positions":[${positions.join(',')}],"removed":${JSON.stringify(removed)},"totals":${round.totalsJson},"timestamp":"${timestamp}","last_price_at":${JSON.stringify(this.#lastPriceAt())},"point":${JSON.stringify(point)}}`;
   }
 
-  #sendSnapshot(client: Client, at?: number): void {
+  #sendSnapshot(client: Client): void {
     const view = computeView(this.#book, client.strategy);
     client.dirty.clear();
     client.rows = new Set(view.rows.keys());
+    client.totalsJson = JSON.stringify(view.totals);
+    client.lastPriceAtMs = this.#book.lastPriceAtMs;
     const snapshot: SnapshotMessage = {
       ...realtimePnl(view),
       stale_after_ms: this.#options.staleAfterMs,
       last_price_at: this.#lastPriceAt(),
       curve: this.#curves.points(client.strategy),
+      curve_interval_ms: this.#options.curveIntervalMs,
     };
-    this.#send(client, 'snapshot', JSON.stringify(snapshot), at);
+    this.#send(client, 'snapshot', JSON.stringify(snapshot));
   }
 
-  /** Writes a message; `at` is the tick it belongs to (so pacing follows the ticks, not the write's own time). */
-  #send(client: Client, event: 'snapshot' | 'update', json: string, at: number = performance.now()): void {
+  /**
+   * A `status` message to every client that was not told the time of the last price, has
+   * nothing else coming (no pending change, not slow) and is due: prices of symbols it does not
+   * show move no row, yet its page judges staleness by them.
+   */
+  #status(): void {
+    const at = this.#book.lastPriceAtMs;
+    if (at === null) return;
+    const now = performance.now();
+    let json: string | undefined;
+    for (const client of this.#clients) {
+      if (client.lastPriceAtMs === at || client.dirty.size > 0 || client.draining || client.reset || now - client.lastSentAt < this.#intervalMs) continue;
+      const status: StatusMessage = { last_price_at: this.#lastPriceAt(), timestamp: new Date().toISOString() };
+      json ??= JSON.stringify(status);
+      client.lastPriceAtMs = at;
+      this.#send(client, 'status', json);
+    }
+  }
+
+  /** Writes a message and notes when (after the write, so a slow write delays the client's next message). */
+  #send(client: Client, event: 'snapshot' | 'update' | 'status', json: string): void {
     this.#seq += 1;
-    client.lastSentAt = at;
     this.#stats.sent += 1;
     this.#write(client, `id: ${this.bootId}.${this.#seq}\nevent: ${event}\ndata: ${json}\n\n`);
+    client.lastSentAt = performance.now();
   }
 
   /**
