@@ -50,7 +50,7 @@ function applySnapshot(snapshot) {
   rows = new Map(snapshot.positions.map((row) => [row.symbol, row]));
   totals = snapshot;
   status.noteMessage(snapshot, true);
-  chart.reset(Array.isArray(snapshot.curve) ? snapshot.curve : []);
+  chart.reset(Array.isArray(snapshot.curve) ? snapshot.curve : [], snapshot.curve_interval_ms);
 }
 
 function applyUpdate(update) {
@@ -68,6 +68,12 @@ function render() {
   status.render();
 }
 
+/** A status message: only the time of the service's last price (a price that changed nothing shown here). */
+function applyStatus(message) {
+  status.noteStatus(message);
+  status.render();
+}
+
 function streamUrl() {
   const strategy = new URLSearchParams(location.search).get('strategy');
   els.scope.textContent = strategy ? `Strategy ${strategy}` : 'All strategies';
@@ -78,7 +84,7 @@ let reconnectDelayMs = RECONNECT_MIN_MS;
 
 function connect(url) {
   const source = new EventSource(url);
-  const handle = (apply) => (event) => {
+  const handle = (apply, show) => (event) => {
     let message;
     try {
       message = JSON.parse(event.data);
@@ -88,10 +94,11 @@ function connect(url) {
     }
     apply(message);
     reconnectDelayMs = RECONNECT_MIN_MS;
-    render();
+    show();
   };
-  source.addEventListener('snapshot', handle(applySnapshot));
-  source.addEventListener('update', handle(applyUpdate));
+  source.addEventListener('snapshot', handle(applySnapshot, render));
+  source.addEventListener('update', handle(applyUpdate, render));
+  source.addEventListener('status', handle(applyStatus, () => undefined));
   source.addEventListener('error', () => {
     // CONNECTING: the browser retries by itself (after the server's `retry:`), sending Last-Event-ID.
     // CLOSED: it gave up (an answer that is not an event stream): retry with backoff here.

@@ -1,9 +1,7 @@
-/* The P&L curve of the dashboard (uPlot): the snapshot's recent points plus one per update, green above zero and red below. */
+/* The P&L curve of the dashboard (uPlot): the snapshot's recent points plus the updates' at the service's curve interval, green above zero and red below. */
 /* global ResizeObserver, requestAnimationFrame, uPlot */
+import { createCurveHistory } from './curve-history.js';
 import { formatDecimal, formats } from './format.js';
-
-/** Same bound as the service's snapshot curve. */
-const MAX_CURVE_POINTS = 600;
 const COLORS = { gain: '#0a7c43', loss: '#c62828', gainFill: 'rgba(10,124,67,0.12)', lossFill: 'rgba(198,40,40,0.12)' };
 /** Whole seconds at least: labels are HH:MM:SS, so finer ticks would repeat a label. */
 const X_INCREMENTS_SECONDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
@@ -32,12 +30,11 @@ function rangeWithZero(_u, min, max) {
 
 /**
  * Draws the curve in `el` (sized by CSS; the chart follows its width) and writes the hovered
- * point into `readout`. Totals are parsed to Number here only: the chart is the one consumer
- * that needs floats. `el.dataset.points` says how many points are drawn.
+ * point into `readout`. Totals are parsed to Number in its history only: the chart is the one
+ * consumer that needs floats. `el.dataset.points` says how many points are drawn.
  */
 export function createPnlChart(el, readout) {
-  let t = [];
-  let y = [];
+  const history = createCurveHistory();
   const size = () => ({ width: Math.floor(el.clientWidth), height: Math.floor(el.clientHeight) });
 
   const showReadout = (u) => {
@@ -78,7 +75,7 @@ export function createPnlChart(el, readout) {
     ],
     hooks: { setCursor: [showReadout] },
   };
-  const plot = new uPlot(options, [t, y], el);
+  const plot = new uPlot(options, [history.t, history.y], el);
   // Only width changes matter (the height is fixed by CSS), which also keeps resizing from looping.
   let width = options.width;
   new ResizeObserver(() => {
@@ -91,36 +88,18 @@ export function createPnlChart(el, readout) {
     });
   }).observe(el);
 
-  const add = (point) => {
-    const seconds = Date.parse(point.t) / 1000;
-    const value = Number(point.total_pl);
-    if (!Number.isFinite(seconds) || !Number.isFinite(value)) return;
-    const last = t.length - 1;
-    if (last >= 0 && seconds < t[last]) return; // older than what is drawn: the snapshot already had it
-    if (last >= 0 && seconds === t[last]) {
-      y[last] = value;
-    } else {
-      t.push(seconds);
-      y.push(value);
-    }
-    if (t.length > MAX_CURVE_POINTS) {
-      t.splice(0, t.length - MAX_CURVE_POINTS);
-      y.splice(0, y.length - MAX_CURVE_POINTS);
-    }
-  };
-
   return {
-    /** Replaces the curve (a snapshot's `curve`). */
-    reset(points) {
-      t = [];
-      y = [];
-      for (const point of points) add(point);
+    /** Replaces the curve (a snapshot's `curve`, sampled every `intervalMs`). */
+    reset(points, intervalMs) {
+      history.reset(points, intervalMs);
     },
-    /** Appends an update's `point`. */
-    add,
+    /** Adds an update's `point`. */
+    add(point) {
+      history.add(point);
+    },
     render() {
-      plot.setData([t, y]);
-      el.dataset.points = String(t.length);
+      plot.setData([history.t, history.y]);
+      el.dataset.points = String(history.t.length);
     },
   };
 }

@@ -23,21 +23,29 @@ export function createStatus({ pill, priceAge, updated }) {
 
   const ageMs = () => (lastPriceAtMs === null ? Date.now() - connectedAtMs : Math.max(0, Date.now() + serverOffsetMs - lastPriceAtMs));
 
+  /** Notes the server's clock and last price time of any message; returns the server's time (ms) or NaN. */
+  const noteClock = (message) => {
+    connection = 'open';
+    const serverNowMs = Date.parse(message.timestamp);
+    if (Number.isFinite(serverNowMs)) serverOffsetMs = serverNowMs - Date.now();
+    const priceAtMs = message.last_price_at ? Date.parse(message.last_price_at) : NaN;
+    lastPriceAtMs = Number.isFinite(priceAtMs) ? priceAtMs : null;
+    return serverNowMs;
+  };
+
   return {
     /** A snapshot or update arrived: the stream is open; note its clock and last price time. */
     noteMessage(message, isSnapshot) {
-      connection = 'open';
       if (isSnapshot) {
         connectedAtMs = Date.now();
         if (typeof message.stale_after_ms === 'number') staleAfterMs = message.stale_after_ms;
       }
-      const serverNowMs = Date.parse(message.timestamp);
-      if (Number.isFinite(serverNowMs)) {
-        serverOffsetMs = serverNowMs - Date.now();
-        updated.textContent = `Updated ${formats.time.format(new Date(serverNowMs))}`;
-      }
-      const priceAtMs = message.last_price_at ? Date.parse(message.last_price_at) : NaN;
-      lastPriceAtMs = Number.isFinite(priceAtMs) ? priceAtMs : null;
+      const serverNowMs = noteClock(message);
+      if (Number.isFinite(serverNowMs)) updated.textContent = `Updated ${formats.time.format(new Date(serverNowMs))}`;
+    },
+    /** A status message arrived: a price came that changed nothing shown (the P&L is not "updated"). */
+    noteStatus(message) {
+      noteClock(message);
     },
     /** The stream failed; the first snapshot has not come yet or the browser is reconnecting. */
     noteError() {

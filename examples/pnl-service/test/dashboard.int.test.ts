@@ -94,12 +94,12 @@ describe.skipIf(skipReason !== undefined)('P&L dashboard in a real Chromium, ser
     return { service, base: `http://127.0.0.1:${port}` };
   }
 
-  async function openPage(base: string, viewport: { width: number; height: number }): Promise<{ page: Page; watch: PageWatch }> {
+  async function openPage(base: string, viewport: { width: number; height: number }, pathname = '/'): Promise<{ page: Page; watch: PageWatch }> {
     const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
     contexts.push(context);
     const page = await context.newPage();
     const watch = watchPage(page, base);
-    await page.goto(`${base}/`);
+    await page.goto(`${base}${pathname}`);
     return { page, watch };
   }
 
@@ -269,6 +269,25 @@ describe.skipIf(skipReason !== undefined)('P&L dashboard in a real Chromium, ser
     await waitFor(async () => (await statesSince()).includes('live'), { description: 'the pill to say live after a price' });
     await waitFor(async () => (await pillState(page)) === 'stale', { description: 'the pill to say stale again' });
     expect((await statesSince()).slice(0, 2)).toEqual(['live', 'stale']);
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('on a strategy page, a price of a symbol the strategy does not hold still says live (a status message), like /health', async () => {
+    const port = await findFreePort();
+    const { base } = await startService(port, 1000);
+    await openPosition('KO', 50, '60.00', 'alpha');
+    await openPosition('PEP', 10, '170.00', 'beta');
+    await heldBy(base, ['KO', 'PEP']);
+    const { page, watch } = await openPage(base, { width: 1280, height: 800 }, '/?strategy=beta');
+    await page.evaluate(RECORD_PILL_STATES);
+    await waitFor(async () => (await pillState(page)) === 'stale', { description: 'the pill to say stale' });
+    const seen = Number(await page.evaluate('window.__pillStates.length'));
+    // KO moves no row and no total of strategy beta: the page hears of the price only through a status message.
+    await publishPrice('KO', '61.00');
+    await waitFor(async () => ((await page.evaluate(`window.__pillStates.slice(${String(seen)})`)) as string[]).includes('live'), {
+      description: 'the pill to say live after a price of another strategy symbol',
+    });
+    expect(Object.keys(await shownRows(page))).toEqual(['PEP']);
     expect(watch.problems).toEqual([]);
   });
 
