@@ -54,14 +54,17 @@ export class Feeds {
    * with a durable source, replays the whole positions stream (each fill keyed by its entry id)
    * and starts the group's consumer, whose deliveries at or before the replay's last entry the
    * book skips; otherwise subscribes to `positions.updated`. Then marks the held symbols from
-   * `price:{symbol}`.
+   * `price:{symbol}` in one read, and from then on each newly held symbol with one read.
    */
   static async start(options: FeedsOptions): Promise<Feeds> {
     const feeds = new Feeds(options);
     try {
       await feeds.#startPrices();
       await feeds.#startPositions();
-      await feeds.#markFromCache(options.book.heldSymbols());
+      // Only now: the replay's symbols are read in one batch, not one read per symbol as they appear.
+      const marking = feeds.#markFromCache(options.book.heldSymbols());
+      feeds.#markNewlyHeld();
+      await marking;
     } catch (error) {
       await feeds.stop();
       throw error;
@@ -100,7 +103,11 @@ export class Feeds {
     const { book, log } = this.#options;
     this.#subscriber.onError((error, context) => log.warn({ err: String(error), channel: context.channel }, 'price or fill handler failed'));
     await this.#subscriber.onPattern(PriceUpdateEvent.pattern, (quote) => void book.applyPrice(quote.symbol, quote.price, quote.date.getTime()));
-    // A symbol that becomes held without a mark yet: its cached price, once.
+  }
+
+  /** A symbol that becomes held without a mark yet: its cached price, once. */
+  #markNewlyHeld(): void {
+    const book = this.#options.book;
     this.#unsubscribe = book.onChange((change) => {
       if (change.kind !== 'fill' || book.mark(change.symbol) !== undefined || this.#asked.has(change.symbol)) return;
       this.#markFromCache([change.symbol]).catch((error: unknown) => this.#options.log.warn({ err: String(error) }, 'cached price read failed'));

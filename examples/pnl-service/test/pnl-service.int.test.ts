@@ -5,8 +5,8 @@
  */
 import { Decimal } from 'decimal.js';
 import { createClient } from 'redis';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { EventPublisher, EventStream, RedisClient } from '@trading-platform/redis-client';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventPublisher, EventStream, PositionEvent, PriceCache, RedisClient } from '@trading-platform/redis-client';
 import { keygen, useRedisServer, waitFor } from '../../../test/harness/index.js';
 import { loadShared, tradingDay } from '../../lib/test/fixtures.js';
 import { buildExecutionGateway } from '../../execution-gateway/src/app.js';
@@ -131,6 +131,30 @@ describe('P&L service on a real Redis', () => {
     } finally {
       await service.close();
       await r.close();
+    }
+  });
+
+  it('marks the symbols the start-up replay left held from price:{symbol} in one read', async () => {
+    const keyPrefix = `${keygen('pnl').prefix}:stream:`;
+    const client = await RedisClient.connect({ url: redis.url });
+    const stream = new EventStream(client, { keyPrefix });
+    const cached = new PriceCache(client);
+    const symbols = Array.from({ length: 20 }, (_, i) => `RPL${String(i).padStart(2, '0')}`);
+    for (const symbol of symbols) {
+      await stream.append(new PositionEvent({ symbol, action: 'buy', qtyChange: 5, newQty: 5, price: '10', strategyId: 's1' }));
+      await cached.set({ symbol, bid: '10.99', ask: '11.01', mid: '11', timestamp: new Date() });
+    }
+    const getMany = vi.spyOn(PriceCache.prototype, 'getMany');
+    const serviceClient = await RedisClient.connect({ url: redis.url });
+    const service = await buildPnlService({ redis: serviceClient, durable: { stream: new EventStream(serviceClient, { keyPrefix }), group: 'pnl-service', consumer: 'c1' } });
+    try {
+      expect(service.book.stats().fills.applied).toBe(symbols.length);
+      expect(getMany.mock.calls.map(([asked]) => asked)).toEqual([symbols]);
+      expect(await realtime(service)).toMatchObject({ total_positions: 20, realtime_prices_available: 20, total_unrealized_pl: '100' });
+    } finally {
+      getMany.mockRestore();
+      await service.close();
+      await client.close();
     }
   });
 
