@@ -106,12 +106,21 @@ export async function buildPnlService(options: PnlServiceOptions): Promise<PnlSe
 
   // The SDK's trading_platform_* metrics (./prometheus) and the service's own, in one registry.
   const { registry, close: closeMetrics } = createServiceRegistry();
-  registerPnlMetrics(registry, { book, sse: () => hub.stats(), invalidFills: () => feeds.invalidFills });
-  addMetricsRoute(app, registry);
-
-  const root = repoRoot();
-  await app.register(fastifyStatic, { root: join(root, 'examples', 'pnl-service', 'public'), prefix: '/' });
-  await app.register(fastifyStatic, { root: join(root, 'node_modules', 'uplot', 'dist'), prefix: '/vendor/uplot/', decorateReply: false });
+  try {
+    registerPnlMetrics(registry, { book, sse: () => hub.stats(), invalidFills: () => feeds.invalidFills });
+    addMetricsRoute(app, registry);
+    const root = repoRoot();
+    await app.register(fastifyStatic, { root: join(root, 'examples', 'pnl-service', 'public'), prefix: '/' });
+    await app.register(fastifyStatic, { root: join(root, 'node_modules', 'uplot', 'dist'), prefix: '/vendor/uplot/', decorateReply: false });
+  } catch (error) {
+    // Nothing of a service that never started may keep running: timers, channel subscriptions, connections.
+    clearInterval(sampler);
+    closeMetrics();
+    hub.close();
+    await feeds.stop().catch(() => undefined);
+    if (resolved.closeRedis) await resolved.redis.close().catch(() => undefined);
+    throw error;
+  }
 
   app.get('/api/v1/positions/pnl/realtime', async (request): Promise<RealtimePnl> => realtimePnl(computeView(book, strategyOf(request))));
 
