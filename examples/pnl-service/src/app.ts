@@ -82,7 +82,7 @@ function strategyOf(request: FastifyRequest): string | undefined {
  *
  * @throws ConfigError for invalid options; Redis errors of the start-up (subscribing, the replay).
  * @example
- * const service = await buildPnlService({ redis: client, durable: { stream, group: 'pnl-service', consumer: `pnl-${process.pid}` } });
+ * const service = await buildPnlService({ redis: client, durable: { stream, group: 'pnl-service-east-1', consumer: 'pnl-service' } });
  * await service.listen({ port: 8004, host: '127.0.0.1' });
  */
 export async function buildPnlService(options: PnlServiceOptions): Promise<PnlService> {

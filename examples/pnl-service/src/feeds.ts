@@ -12,9 +12,12 @@ import type { PnlBook } from './book.js';
 export interface DurableSource {
   /** The stream the gateway appends `positions.updated` to (same Redis as the service's client). */
   stream: EventStream;
-  /** This service's group: one group per P&L service (every instance needs every fill). */
+  /**
+   * This instance's group: one group per P&L service instance. Consumers of one group split its
+   * entries, so instances sharing a group would each miss the others' fills.
+   */
   group: string;
-  /** This process's consumer name in the group. */
+  /** Its consumer in the group: a name that stays the same across restarts (not a process id), so the group's pending entries stay its own. */
   consumer: string;
 }
 

@@ -7,6 +7,7 @@ import { createEmbeddedClient } from '@trading-platform/redis-client/embedded';
 import { intVar, positiveNumberVar, stringVar } from '../../lib/env.js';
 import { runService } from '../../lib/run.js';
 import { buildPnlService } from './app.js';
+import { consumerNamesFromEnv } from './instance.js';
 import { PNL_SERVICE_DEFAULTS } from './options.js';
 
 await runService('pnl-service', async () => {
@@ -26,8 +27,7 @@ await runService('pnl-service', async () => {
   await real.connect();
   const durable = {
     stream: new EventStream(real, { keyPrefix: stringVar(env, 'STREAM_PREFIX', 'stream:') }),
-    group: stringVar(env, 'PNL_CONSUMER_GROUP', 'pnl-service'),
-    consumer: `pnl-service-${process.pid}`,
+    ...consumerNamesFromEnv(env, port),
   };
   const service = await buildPnlService({ redis: real, durable, staleAfterMs, maxMessagesPerSecond, logger: true });
   return { app: service.app, listen: { port, host } };
