@@ -60,7 +60,8 @@ export class CommandRunner {
    */
   #run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs: number | undefined, trace: ClientCommandContext | undefined): Promise<T> {
     const ms = timeoutMs ?? this.#commandTimeoutMs;
-    const deadline = performance.now() + ms;
+    // A traced call's start is the clock read its deadline counts from too.
+    const deadline = (trace?.startedAt ?? performance.now()) + ms;
     if (this.#state.closing || !this.#backend.isReady()) {
       const slow = this.#slow(command, fn, idempotent, deadline, 1);
       return trace ? traceSettling(dc.clientCommand, trace, slow) : slow;
