@@ -133,6 +133,7 @@ export { DIAGNOSTICS_CHANNELS } from './diagnostics/channels.js';
 export type { DiagnosticsChannelName } from './diagnostics/channels.js';
 export type {
   CacheComputeContext,
+  CacheInfoMessage,
   CacheInvalidateMessage,
   CacheJoinMessage,
   CacheLocalEvictionMessage,

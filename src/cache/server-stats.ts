@@ -1,17 +1,22 @@
 /** `FeatureCache.serverStats` and `getStats`: the server's figures from INFO, as the Python `get_stats` reports them. */
+import { dc } from '../diagnostics/channels.js';
+import type { CacheInfoMessage } from '../diagnostics/payloads.js';
 import { errorMessage } from '../internal/error-text.js';
 import type { CacheContext } from './context.js';
 import type { PythonCacheStats, ServerStats } from './stats.js';
 
 type StatsContext = Pick<CacheContext, 'client' | 'counters' | 'log'>;
 
-/** INFO once, parsed; `undefined` (counted, logged) when Redis failed. */
-async function readInfo(context: StatsContext): Promise<Record<string, string> | undefined> {
+/** INFO once, parsed; `undefined` (counted, logged) when Redis failed. Published on `cache:info` either way. */
+async function readInfo(context: StatsContext, operation: CacheInfoMessage['operation']): Promise<Record<string, string> | undefined> {
   try {
-    return await context.client.info();
+    const info = await context.client.info();
+    if (dc.cacheInfo.hasSubscribers) dc.cacheInfo.publish({ operation, errors: 0 });
+    return info;
   } catch (err) {
     context.counters.errors++;
     context.log.warn({ err: errorMessage(err) }, 'INFO failed');
+    if (dc.cacheInfo.hasSubscribers) dc.cacheInfo.publish({ operation, errors: 1 });
     return undefined;
   }
 }
@@ -40,7 +45,7 @@ function pythonStats(info: Record<string, string>): PythonCacheStats {
  * Python's `FeatureCache.get_stats()` returns them.
  */
 export async function readServerStats(context: StatsContext): Promise<ServerStats | null> {
-  const info = await readInfo(context);
+  const info = await readInfo(context, 'serverStats');
   if (info === undefined) return null;
   const num = (name: string): number => Number(info[name] ?? 0);
   return {
@@ -57,6 +62,6 @@ export async function readServerStats(context: StatsContext): Promise<ServerStat
  * (counted and logged, as every failed call of the cache).
  */
 export async function readPythonStats(context: StatsContext): Promise<PythonCacheStats | Record<string, never>> {
-  const info = await readInfo(context);
+  const info = await readInfo(context, 'getStats');
   return info === undefined ? {} : pythonStats(info);
 }

@@ -7,6 +7,7 @@ import { channel, tracingChannel } from 'node:diagnostics_channel';
 import type { Channel, TracingChannel } from 'node:diagnostics_channel';
 import type {
   CacheComputeContext,
+  CacheInfoMessage,
   CacheInvalidateMessage,
   CacheJoinMessage,
   CacheLocalEvictionMessage,
@@ -54,6 +55,8 @@ export const DIAGNOSTICS_CHANNELS = Object.freeze({
   CACHE_WRITE: 'trading-platform:cache:write',
   /** A feature cache invalidation (`invalidate`, `invalidateSymbol`, `invalidateDate`). {@link CacheInvalidateMessage}. */
   CACHE_INVALIDATE: 'trading-platform:cache:invalidate',
+  /** A `FeatureCache.serverStats` or `getStats` call (an `INFO` read) settled. {@link CacheInfoMessage}. */
+  CACHE_INFO: 'trading-platform:cache:info',
   /** *Tracing*: one call of the caller's compute function by read-or-compute. Context {@link CacheComputeContext}. */
   CACHE_COMPUTE: 'trading-platform:cache:compute',
   /** A caller joined a computation already in flight for a key (single flight). {@link CacheJoinMessage}. */
@@ -104,6 +107,7 @@ export const dc = Object.freeze({
   cacheLookup: plain<CacheLookupMessage>(names.CACHE_LOOKUP),
   cacheWrite: plain<CacheWriteMessage>(names.CACHE_WRITE),
   cacheInvalidate: plain<CacheInvalidateMessage>(names.CACHE_INVALIDATE),
+  cacheInfo: plain<CacheInfoMessage>(names.CACHE_INFO),
   cacheCompute: tracingChannel<unknown, CacheComputeContext>(names.CACHE_COMPUTE),
   cacheJoin: plain<CacheJoinMessage>(names.CACHE_JOIN),
   cacheLocalInvalidation: plain<CacheLocalInvalidationMessage>(names.CACHE_LOCAL_INVALIDATION),

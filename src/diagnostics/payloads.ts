@@ -32,7 +32,8 @@ export interface CacheReadContext {
  * exclusive: their sum is the number of keys read. `CacheStats` follows: `hits` is
  * `localHits + redisHits`, `localHits` is `localHits`, `misses` is
  * `absent + corrupt + foreign + unsupported + failed`, `corrupt`, `foreign`, `unsupported` are
- * themselves, and `errors` adds up with the `errors` of `cache:write` and `cache:invalidate`.
+ * themselves, and `errors` adds up with the `errors` of `cache:write`, `cache:invalidate` and
+ * `cache:info`.
  */
 export interface CacheLookupMessage {
   /** The read method: `getOrCompute` reads with `get`; `getManyOrCompute` and `warm` with `getMany`. */
@@ -80,6 +81,17 @@ export interface CacheInvalidateMessage {
   /** Keys deleted. */
   readonly deleted: number;
   /** Failed Redis round trips: 0 or 1 (counted in `CacheStats.errors`). */
+  readonly errors: number;
+}
+
+/**
+ * `trading-platform:cache:info`: one `FeatureCache.serverStats` or `getStats` call (an `INFO`
+ * read), when it settles. Its `errors` adds up with those of `cache:lookup`, `cache:write` and
+ * `cache:invalidate` to `CacheStats.errors`.
+ */
+export interface CacheInfoMessage {
+  readonly operation: 'serverStats' | 'getStats';
+  /** Failed Redis round trips: 0 or 1. */
   readonly errors: number;
 }
 

@@ -182,6 +182,8 @@ describe('feature cache channels', () => {
       ['getOrCompute', 1, true],
     ]);
     expect(r.plain(N.CACHE_INVALIDATE)).toEqual([{ operation: 'invalidate', deleted: 1, errors: 0 }]);
+    expect(await cache.serverStats()).not.toBeNull();
+    expect(r.plain(N.CACHE_INFO)).toEqual([{ operation: 'serverStats', errors: 0 }]);
     expect(cacheStatsFrom(r)).toEqual(withoutHitRate(cache.stats()));
     // Every cache read and write above went through the client: each command is traced with its name.
     const commands = r.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'asyncEnd').map((c) => c.command);
@@ -201,6 +203,14 @@ describe('feature cache channels', () => {
     expect(r.plain<CacheLookupMessage>(N.CACHE_LOOKUP)).toEqual([lookup('get', { failed: 1, errors: 1 }), lookup('getMany', { failed: 3, errors: 1 })]);
     expect(r.plain(N.CACHE_WRITE)).toEqual([{ operation: 'setMany', written: 0, failed: 2, oversized: 0, errors: 1 }]);
     expect(r.plain(N.CACHE_INVALIDATE)).toEqual([{ operation: 'invalidateSymbol', deleted: 0, errors: 1 }]);
+    // A failed INFO counts in stats().errors: it is published too.
+    expect(await cache.serverStats()).toBeNull();
+    expect(await cache.getStats()).toEqual({});
+    expect(r.plain(N.CACHE_INFO)).toEqual([
+      { operation: 'serverStats', errors: 1 },
+      { operation: 'getStats', errors: 1 },
+    ]);
+    expect(cache.stats().errors).toBe(6);
     const failures = r.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'error');
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) expect(f.error).toBeInstanceOf(RedisClosedError);

@@ -6,6 +6,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DIAGNOSTICS_CHANNELS } from '../../../src/diagnostics/channels.js';
 import type {
+  CacheInfoMessage,
   CacheInvalidateMessage,
   CacheLookupMessage,
   CacheWriteMessage,
@@ -81,10 +82,11 @@ export function cacheStatsFrom(r: Recorder): Omit<CacheStats, 'hitRate'> {
   const lookups = r.plain<CacheLookupMessage>(DIAGNOSTICS_CHANNELS.CACHE_LOOKUP);
   const writes = r.plain<CacheWriteMessage>(DIAGNOSTICS_CHANNELS.CACHE_WRITE);
   const invalidations = r.plain<CacheInvalidateMessage>(DIAGNOSTICS_CHANNELS.CACHE_INVALIDATE);
+  const infos = r.plain<CacheInfoMessage>(DIAGNOSTICS_CHANNELS.CACHE_INFO);
   return {
     hits: sum(lookups, (l) => l.localHits + l.redisHits),
     misses: sum(lookups, (l) => l.absent + l.corrupt + l.foreign + l.unsupported + l.failed),
-    errors: sum(lookups, (l) => l.errors) + sum(writes, (w) => w.errors) + sum(invalidations, (i) => i.errors),
+    errors: sum(lookups, (l) => l.errors) + sum(writes, (w) => w.errors) + sum(invalidations, (i) => i.errors) + sum(infos, (i) => i.errors),
     sets: sum(writes, (w) => w.written),
     corrupt: sum(lookups, (l) => l.corrupt),
     foreign: sum(lookups, (l) => l.foreign),

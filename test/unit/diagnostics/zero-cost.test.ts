@@ -44,6 +44,7 @@ async function workload(): Promise<void> {
   await cache.setMany('2025-01-17', [['C', Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i]))]]);
   await Promise.all([cache.getOrCompute('D', '2025-01-17', () => ({ d: 1 })), cache.getOrCompute('D', '2025-01-17', () => ({ d: 2 }))]);
   await cache.invalidate('A', '2025-01-17');
+  await cache.serverStats();
 
   const fake = new FakePublishClient();
   const buffered = new EventPublisher(fake, { buffer: { maxQueuedEvents: 1 } });
