@@ -38,12 +38,16 @@ export class PublishTally {
 
   /**
    * A PUBLISH attempt failed (live or replayed). Returns whether it may be retried: an error
-   * reply (`RedisCommandError`) is final, counted and logged as a refusal.
+   * reply (`RedisCommandError`) is final, counted and logged as a refusal. `drop` (a replay's)
+   * takes a refused event out of the buffer before anything is reported, so the reports carry the
+   * depth it left behind.
    */
-  failed(err: unknown, channel: Channel): boolean {
+  failed(err: unknown, channel: Channel, drop?: () => void): boolean {
+    const retryable = isRetryablePublishError(err);
+    if (!retryable) drop?.();
     this.#failed += 1;
     this.report(channel, 'failed');
-    if (!isRetryablePublishError(err)) {
+    if (!retryable) {
       this.#rejected += 1;
       this.#log.warn({ err: errorMessage(err), channel }, 'publish rejected by Redis; event dropped');
       this.report(channel, 'rejected');

@@ -295,9 +295,11 @@ export class EventPublisher {
       try {
         await this.#client.publish(entry.channel, entry.wire);
       } catch (err) {
-        if (this.#tally.failed(err, entry.channel)) break;
-        // Final: it would block every later event forever.
-        if (buffer.peek() === entry) buffer.shift();
+        // A refusal is final (it would block every later event forever): the entry leaves before it is reported.
+        const drop = (): void => {
+          if (buffer.peek() === entry) buffer.shift();
+        };
+        if (this.#tally.failed(err, entry.channel, drop)) break;
         continue;
       }
       // A full buffer may have dropped the head while it was in flight: never shift another entry.

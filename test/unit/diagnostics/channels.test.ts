@@ -275,6 +275,23 @@ describe('publisher channels', () => {
       'signals.generated',
     ]);
   });
+  it('report an event Redis refuses during a replay with the depth left once it is out of the buffer', async () => {
+    const client = new FakePublishClient();
+    const publisher = new EventPublisher(client, { buffer: { maxQueuedEvents: 5 } });
+    onCleanup(() => publisher.close());
+    client.down();
+    await publisher.publish('signals.generated', signal(1));
+    await publisher.publish('orders.executed', order());
+    const r = record();
+    client.failWith.push(new RedisCommandError('NOPERM'));
+    client.up();
+    await waitFor(() => publisher.stats().buffered === 0);
+    expect(r.plain<PublishOutcomeMessage>(N.PUBLISH_OUTCOME).map((m) => [m.channel, m.outcome, m.buffered])).toEqual([
+      ['signals.generated', 'failed', 1],
+      ['signals.generated', 'rejected', 1],
+      ['orders.executed', 'replayed', 0],
+    ]);
+  });
 });
 
 describe('subscriber channels', () => {
