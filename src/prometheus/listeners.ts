@@ -9,6 +9,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DIAGNOSTICS_CHANNELS as N } from '../diagnostics/channels.js';
 import type {
   CacheComputeContext,
+  CacheInfoMessage,
+  CacheInvalidateMessage,
   CacheLookupMessage,
   CacheReadContext,
   CacheWriteMessage,
@@ -51,6 +53,8 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
   const [written, writeError, oversized] = [m.cacheWrites.cell('written'), m.cacheWrites.cell('error'), m.cacheWrites.cell('oversized')];
   const p = m.priceRequests;
   const [priceHit, priceMiss, priceInvalid, priceStale, priceError] = [p.cell('hit'), p.cell('miss'), p.cell('invalid'), p.cell('stale'), p.cell('error')];
+  const cacheErrors = m.cacheErrors;
+  const priceSetError = m.priceErrors.cell('set');
   return [
     [
       N.CACHE_LOOKUP,
@@ -63,6 +67,7 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
         corrupt.pending += r.corrupt;
         foreign.pending += r.foreign;
         unsupported.pending += r.unsupported;
+        if (r.errors !== 0) cacheErrors.add(r.errors, r.operation);
       },
     ],
     [
@@ -72,6 +77,21 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
         written.pending += w.written;
         writeError.pending += w.failed;
         oversized.pending += w.oversized;
+        if (w.errors !== 0) cacheErrors.add(w.errors, w.operation);
+      },
+    ],
+    [
+      N.CACHE_INVALIDATE,
+      (message) => {
+        const i = message as CacheInvalidateMessage;
+        if (i.errors !== 0) cacheErrors.add(i.errors, i.operation);
+      },
+    ],
+    [
+      N.CACHE_INFO,
+      (message) => {
+        const i = message as CacheInfoMessage;
+        if (i.errors !== 0) cacheErrors.add(i.errors, i.operation);
       },
     ],
     [
@@ -83,6 +103,15 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
         priceInvalid.pending += r.invalid;
         priceStale.pending += r.stale;
         priceError.pending += r.failed;
+        if (r.errors !== 0) m.priceErrors.add(r.errors, r.operation);
+      },
+    ],
+    [
+      N.PRICE_WRITE,
+      (message) => {
+        const outcome = (message as PriceWriteMessage).outcome;
+        m.priceWrites.add(1, outcome);
+        if (outcome === 'error') priceSetError.pending += 1;
       },
     ],
   ];
@@ -125,7 +154,6 @@ export function listen(metrics: SdkMetrics): () => void {
       },
     ],
     [N.CLIENT_RECONNECT, (message) => m.clientReconnects.add(1, (message as ClientReconnectMessage).component)],
-    [N.PRICE_WRITE, (message) => m.priceWrites.add(1, (message as PriceWriteMessage).outcome)],
   ];
 
   const traced: Array<[string, 'asyncEnd' | 'error', Listener]> = [

@@ -11,6 +11,7 @@ export const METRIC_SPECS = Object.freeze({
   cacheRequests: spec('cache_requests_total', 'Feature cache keys read, by tier and outcome (one per key).', ['tier', 'outcome']),
   cacheReadDuration: spec('cache_read_duration_seconds', 'FeatureCache get, getMany and getMatrix calls, by operation.', ['operation']),
   cacheWrites: spec('cache_writes_total', 'Feature vectors handed to a write, by outcome (one per vector).', ['outcome']),
+  cacheErrors: spec('cache_errors_total', 'Failed Redis round trips of feature caches, by operation (stats().errors).', ['operation']),
   cacheJoins: spec('cache_single_flight_joins_total', 'Read-or-compute callers that joined a computation in flight for their key.', []),
   cacheComputeDuration: spec('cache_compute_duration_seconds', 'Calls of the compute function by read-or-compute and warm, by outcome.', ['outcome']),
   cacheLocalEntries: spec('cache_local_entries', 'Vectors held in the local tiers of live feature caches.', []),
@@ -35,6 +36,7 @@ export const METRIC_SPECS = Object.freeze({
   clientCommandErrors: spec('client_command_errors_total', 'Redis commands that failed, by command and SDK error class.', ['operation', 'class']),
   priceRequests: spec('price_cache_requests_total', 'Price cache symbols read, by outcome (one per symbol).', ['outcome']),
   priceWrites: spec('price_cache_writes_total', 'Price cache writes, by outcome.', ['outcome']),
+  priceErrors: spec('price_cache_errors_total', 'Failed Redis round trips of price caches, by operation (stats().errors).', ['operation']),
 });
 
 function spec(name: string, help: string, labelNames: readonly string[]): MetricSpec {
@@ -42,12 +44,15 @@ function spec(name: string, help: string, labelNames: readonly string[]): Metric
 }
 
 const CACHE_REDIS_OUTCOMES = ['hit', 'miss', 'error', 'corrupt', 'foreign', 'unsupported'] as const;
+/** Every `operation` of the cache channels that carry `errors`: lookup, write, invalidate, info. */
+const CACHE_OPERATIONS = ['get', 'getMany', 'getMatrix', 'set', 'setMany', 'invalidate', 'invalidateSymbol', 'invalidateDate', 'serverStats', 'getStats'] as const;
 
 /** Every metric of one registration. */
 export interface SdkMetrics {
   readonly cacheRequests: CounterCells;
   readonly cacheReadDuration: SecondsHistogram;
   readonly cacheWrites: CounterCells;
+  readonly cacheErrors: CounterCells;
   readonly cacheJoins: CounterCells;
   readonly cacheComputeDuration: SecondsHistogram;
   readonly cacheLocalInvalidations: CounterCells;
@@ -62,6 +67,7 @@ export interface SdkMetrics {
   readonly clientCommandErrors: CounterCells;
   readonly priceRequests: CounterCells;
   readonly priceWrites: CounterCells;
+  readonly priceErrors: CounterCells;
   /** Every metric created, by full name: what `unregister` removes (each only while it is still this one). */
   readonly owned: ReadonlyArray<readonly [name: string, metric: unknown]>;
 }
@@ -88,6 +94,7 @@ export function createMetrics(registry: Registry, prefix: string, buckets: reado
     cacheRequests,
     cacheReadDuration: histogram(S.cacheReadDuration),
     cacheWrites: counter(S.cacheWrites, [['written'], ['error'], ['oversized']]),
+    cacheErrors: counter(S.cacheErrors, CACHE_OPERATIONS.map((o) => [o] as const)),
     cacheJoins: counter(S.cacheJoins, [[]]),
     cacheComputeDuration: histogram(S.cacheComputeDuration),
     cacheLocalInvalidations: counter(S.cacheLocalInvalidations, [[]]),
@@ -102,6 +109,7 @@ export function createMetrics(registry: Registry, prefix: string, buckets: reado
     clientCommandErrors: counter(S.clientCommandErrors),
     priceRequests: counter(S.priceRequests, [['hit'], ['miss'], ['invalid'], ['stale'], ['error']]),
     priceWrites: counter(S.priceWrites, [['written'], ['error']]),
+    priceErrors: counter(S.priceErrors, [['get'], ['getMany'], ['set']]),
   };
   gauge(S.cacheLocalEntries, localEntries);
   const buffer = publishBuffer();

@@ -47,7 +47,7 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     await proxy?.close();
   });
 
-  it('counts cache reads per key by tier and outcome, writes per vector, joins and computations: equal to stats()', async () => {
+  it('counts cache reads per key by tier and outcome, writes per vector, errors by operation, joins and computations: equal to stats()', async () => {
     const s = await scrape();
     const stats = w.caches.map((c) => c.stats());
     const total = (k: 'hits' | 'misses' | 'localHits' | 'corrupt' | 'foreign' | 'unsupported' | 'sets' | 'oversized'): number =>
@@ -64,6 +64,11 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     expect(s.value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(total('sets'));
     expect(s.value(`${P}cache_writes_total`, { outcome: 'oversized' })).toBe(total('oversized'));
     expect(s.value(`${P}cache_writes_total`, { outcome: 'error' })).toBe(1);
+    // Every failed round trip, reads, writes, invalidations and INFO alike, is scraped by operation.
+    const errors = stats.reduce((sum, st) => sum + st.errors, 0);
+    expect(s.sum(`${P}cache_errors_total`)).toBe(errors);
+    const byOperation = Object.fromEntries(s.find(`${P}cache_errors_total`).filter((x) => x.value > 0).map((x) => [x.labels.operation, x.value]));
+    expect(byOperation).toEqual({ get: 1, getMany: 1, set: 1, invalidate: 1, serverStats: 1 });
     expect(total('localHits')).toBeGreaterThan(0);
     expect([total('corrupt'), total('foreign'), total('unsupported'), total('oversized')]).toEqual([1, 1, 1, 1]);
     expect(s.value(`${P}cache_single_flight_joins_total`)).toBe(2);
@@ -83,6 +88,10 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     for (const outcome of ['published', 'failed', 'rejected', 'replayed', 'dropped'] as const) {
       expect([outcome, s.sum(`${P}publish_total`, { outcome })]).toEqual([outcome, stats.reduce((sum, st) => sum + st[outcome], 0)]);
     }
+    const streamFailed = stats.reduce((sum, st) => sum + st.streamFailed, 0);
+    expect(streamFailed).toBe(1);
+    expect(s.sum(`${P}publish_total`, { outcome: 'stream_failed' })).toBe(streamFailed);
+    expect(s.value(`${P}publish_total`, { channel: 'orders.executed', outcome: 'stream_failed' })).toBe(1);
     expect(w.buffered.stats()).toMatchObject({ failed: 1, replayed: 5, dropped: 2, buffered: 0 });
     expect(s.value(`${P}publish_total`, { channel: 'signals.generated', outcome: 'buffered' })).toBe(7);
     expect(s.value(`${P}publish_total`, { channel: 'orders.executed', outcome: 'rejected' })).toBe(1);
@@ -108,7 +117,7 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     const s = await scrape();
     expect(s.value(`${P}stream_appends_total`, { outcome: 'appended' })).toBe(w.appends.appended);
     expect(s.value(`${P}stream_appends_total`, { outcome: 'failed' })).toBe(w.appends.failed);
-    expect(w.appends).toEqual({ appended: 7, failed: 1 });
+    expect(w.appends).toEqual({ appended: 7, failed: 2 });
     const stats = w.consumer.stats();
     expect(stats).toMatchObject({ processed: 5, retried: 1, deadLettered: 1, acked: 6 });
     const deliveries = (outcome: string): number | undefined => s.value(`${P}stream_deliveries_total`, { group: w.group, outcome });
@@ -129,7 +138,7 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     expect(s.value(`${P}stream_dead_letter_length`, { group: w.group })).toBe(1);
   });
 
-  it('counts price cache reads per symbol and writes: equal to stats()', async () => {
+  it('counts price cache reads per symbol, writes and errors: equal to stats()', async () => {
     const s = await scrape();
     const stats = w.prices.map((p) => p.stats());
     const total = (k: 'hits' | 'misses' | 'invalid' | 'stale' | 'sets'): number => stats.reduce((sum, st) => sum + st[k], 0);
@@ -141,6 +150,10 @@ describe('./prometheus against a real redis-server: a scripted workload, then on
     expect(s.value(`${P}price_cache_writes_total`, { outcome: 'written' })).toBe(total('sets'));
     expect(s.value(`${P}price_cache_writes_total`, { outcome: 'error' })).toBe(1);
     expect([total('hits'), total('invalid'), total('stale')]).toEqual([1, 1, 1]);
+    const errors = stats.reduce((sum, st) => sum + st.errors, 0);
+    expect(errors).toBe(2);
+    expect(s.sum(`${P}price_cache_errors_total`)).toBe(errors);
+    expect([s.value(`${P}price_cache_errors_total`, { operation: 'get' }), s.value(`${P}price_cache_errors_total`, { operation: 'set' })]).toEqual([1, 1]);
   });
 
   it('reports connection status 0 while down and 1 after, reconnects, and command durations and errors by class', async () => {

@@ -4,7 +4,9 @@
  * local tier (invalidations, evictions), writes (oversized too), read-or-compute with joins and a
  * failure, publishing through an outage (buffer, drops, replay) and a refusal (NOPERM), a
  * subscriber with invalid messages, a failing handler and a full stream queue, a stream consumer
- * with a backlog, a retry and a dead letter, a price cache of every outcome, and appends. Hooks
+ * with a backlog, a retry and a dead letter, a price cache of every outcome, appends, and a
+ * publisher whose stream sink fails during the outage. Every cache and price operation fails
+ * once or more while the proxied connection is down. Hooks
  * let a test look at the process in the middle: during the outage, and while the consumer holds
  * a backlog. Shared by test/integration/prometheus and test/integration/diagnostics.
  */
@@ -14,6 +16,7 @@ import { RedisClient } from '../../../src/client/redis-client.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import type { EventIterator } from '../../../src/events/bounded-queue.js';
+import type { AnyEvent } from '../../../src/events/channels.js';
 import { OrderEvent } from '../../../src/events/order-event.js';
 import { SignalEvent } from '../../../src/events/signal-event.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
@@ -109,14 +112,22 @@ export async function runWorkload(server: RedisServerHandle, proxy: FaultProxyHa
   const pricesP = new PriceCache(proxied);
   const streamP = new EventStream(proxied, { keyPrefix: `${keys.prefix}-sp:` });
   const appends = { appended: 0, failed: 0 };
-  const append = async (stream: EventStream, event: OrderEvent): Promise<void> => {
+  const counted = async (stream: EventStream, event: AnyEvent): Promise<string> => {
     try {
-      await stream.append(event);
+      const id = await stream.append(event);
       appends.appended += 1;
-    } catch {
+      return id;
+    } catch (err) {
       appends.failed += 1;
+      throw err;
     }
   };
+  const append = async (stream: EventStream, event: OrderEvent): Promise<void> => {
+    await counted(stream, event).catch(() => undefined);
+  };
+  // A publisher that also appends every event to a stream: its append fails during the outage (stream_failed).
+  const sinking = new EventPublisher(proxied, { stream: { append: (event) => counted(streamP, event) } });
+  closers.push(() => sinking.close());
   await buffered.publish('signals.generated', signal(1));
   await cacheP.set('P', DATE, vector(1));
   await pricesP.set({ symbol: 'PRX', bid: '1.0', ask: '1.2', mid: '1.1', timestamp: new Date() });
@@ -129,7 +140,7 @@ export async function runWorkload(server: RedisServerHandle, proxy: FaultProxyHa
     proxied,
     caches: [cache, cacheP],
     buffered,
-    publishers: [buffered],
+    publishers: [buffered, sinking],
     subscriber: new EventSubscriber(direct),
     consumer: undefined as unknown as Consumer<'orders.executed'>,
     group: `${consumerKeys.prefix}-group`,
@@ -154,6 +165,10 @@ export async function runWorkload(server: RedisServerHandle, proxy: FaultProxyHa
   await pricesP.get('PRX');
   await pricesP.set({ symbol: 'PRX', bid: '1.0', ask: '1.2', mid: '1.1', timestamp: new Date() });
   await append(streamP, order(2));
+  await cacheP.invalidate('P', DATE);
+  await cacheP.serverStats();
+  await sinking.publish('orders.executed', order(4));
+  await waitFor(() => sinking.stats().streamFailed === 1, { description: 'the sink append failed' });
   await hooks.duringOutage?.(w);
   await proxy.setMode('pass');
   await waitFor(() => proxied.isReady, { timeoutMs: 20_000, description: 'the proxied connection is back' });

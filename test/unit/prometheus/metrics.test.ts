@@ -121,6 +121,48 @@ describe('counters fed by the channels', () => {
     expect(s.value(`${P}client_command_errors_total`, { operation: 'GET', class: 'RedisClosedError' })).toBe(1);
     expect(s.value(`${P}client_command_errors_total`, { operation: 'PUBLISH', class: 'RedisClosedError' })).toBe(1);
   });
+  it('count failed round trips of caches by operation: equal to stats().errors', async () => {
+    const registry = metrics();
+    const { client } = await embeddedPair();
+    const cache = new FeatureCache(client, { prefix: 'pme' });
+    const prices = new PriceCache(client);
+    let s = await scrape(registry);
+    // Every operation's series is there from the first scrape, at 0.
+    expect(s.find(`${P}cache_errors_total`)).toHaveLength(10);
+    expect(s.sum(`${P}cache_errors_total`)).toBe(0);
+    expect(s.find(`${P}price_cache_errors_total`).map((x) => x.labels.operation).sort()).toEqual(['get', 'getMany', 'set']);
+    await client.close();
+    await cache.get('A', DATE);
+    await cache.getMany(['A', 'B'], DATE);
+    await cache.getMatrix(['A'], DATE);
+    await cache.set('A', DATE, { a: 1 });
+    await cache.setMany(DATE, [['A', { a: 1 }]]);
+    await cache.invalidate('A', DATE);
+    await cache.invalidateSymbol('A');
+    await cache.invalidateDate(DATE);
+    await cache.serverStats();
+    await cache.getStats();
+    await prices.get('AAPL');
+    await prices.getMany(['AAPL', 'MSFT']);
+    await prices.set({ symbol: 'AAPL', bid: '1', ask: '1.2', mid: '1.1', timestamp: new Date() });
+    s = await scrape(registry);
+    const cacheErrors = Object.fromEntries(s.find(`${P}cache_errors_total`).map((x) => [x.labels.operation, x.value]));
+    expect(cacheErrors).toEqual({
+      get: 1,
+      getMany: 1,
+      getMatrix: 1,
+      set: 1,
+      setMany: 1,
+      invalidate: 1,
+      invalidateSymbol: 1,
+      invalidateDate: 1,
+      serverStats: 1,
+      getStats: 1,
+    });
+    expect(s.sum(`${P}cache_errors_total`)).toBe(cache.stats().errors);
+    expect(s.sum(`${P}price_cache_errors_total`)).toBe(prices.stats().errors);
+    expect(prices.stats().errors).toBe(3);
+  });
 });
 
 describe('duration histograms', () => {

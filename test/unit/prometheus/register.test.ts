@@ -30,6 +30,7 @@ const CONTRACT = [
   'cache_requests_total',
   'cache_read_duration_seconds',
   'cache_writes_total',
+  'cache_errors_total',
   'cache_single_flight_joins_total',
   'cache_compute_duration_seconds',
   'cache_local_entries',
@@ -51,6 +52,7 @@ const CONTRACT = [
   'client_command_errors_total',
   'price_cache_requests_total',
   'price_cache_writes_total',
+  'price_cache_errors_total',
 ];
 
 describe('registerMetrics', () => {
