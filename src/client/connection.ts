@@ -38,6 +38,12 @@ export class Connection implements RunnerState {
   #everReady = false;
   #closing = false;
   #connecting: Promise<void> | undefined;
+  /** The SDK's policy scheduled the attempt the backend's next `reconnecting` signal announces (and published it). */
+  #policyScheduled = false;
+  /** Attempts announced by the backend alone (a user's reconnect strategy) since the last `ready`. */
+  #attempts = 0;
+  /** `performance.now()` of the backend's last error: an attempt it announces alone waited since then. */
+  #failedAt: number | undefined;
 
   constructor(factory: BackendFactory, options: ResolvedClientOptions, log: Logger, hooks: ConnectionHooks) {
     this.#options = options;
@@ -46,7 +52,7 @@ export class Connection implements RunnerState {
     this.backend = factory((retries, cause) => this.#reconnectPolicy(retries, cause));
     this.backend.onSignal((s) => {
       if (s.type === 'ready') this.#onReady();
-      else if (s.type === 'reconnecting') this.#setStatus('reconnecting');
+      else if (s.type === 'reconnecting') this.#onReconnecting();
       else if (s.type === 'error') this.#onBackendError(s.error);
       else if (!this.#closing && this.#status !== 'closed') this.#setStatus('reconnecting');
     });
@@ -147,17 +153,38 @@ export class Connection implements RunnerState {
     if (!this.#everReady && this.#mode === 'foreground') return cause;
     const delay = Math.max(1, backoffDelay(retries, this.#options.reconnect.baseDelayMs, this.#options.reconnect.maxDelayMs));
     this.#log.warn({ retries, delayMs: delay, reason: cause.message }, 'reconnecting to Redis');
+    this.#policyScheduled = true;
     if (dc.clientReconnect.hasSubscribers) dc.clientReconnect.publish({ component: this.#options.component, attempt: retries + 1, delayMs: delay });
     return delay;
   }
 
+  /**
+   * The backend is about to try again. The SDK's policy published the attempt when it scheduled
+   * it; a client the user made (and its duplicates) reconnects by the user's strategy, which the
+   * SDK never sees: the attempt is published from this signal, its wait measured since the failure.
+   */
+  #onReconnecting(): void {
+    if (this.#policyScheduled) this.#policyScheduled = false;
+    else {
+      this.#attempts += 1;
+      if (dc.clientReconnect.hasSubscribers) {
+        const delayMs = this.#failedAt === undefined ? 0 : Math.max(0, Math.round(performance.now() - this.#failedAt));
+        dc.clientReconnect.publish({ component: this.#options.component, attempt: this.#attempts, delayMs });
+      }
+    }
+    this.#setStatus('reconnecting');
+  }
+
   #onReady(): void {
+    this.#attempts = 0;
+    this.#policyScheduled = false;
     this.#everReady = true;
     this.#setStatus('ready');
     for (const resolve of this.#readyWaiters) resolve();
   }
 
   #onBackendError(error: unknown): void {
+    this.#failedAt = performance.now();
     const mapped = this.backend.mapError(error, 'connection', 'command');
     this.#log.warn({ err: mapped.message }, 'Redis connection error');
     this.#hooks.error(mapped);

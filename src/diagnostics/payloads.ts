@@ -234,7 +234,11 @@ export interface ClientReconnectMessage {
   readonly component: string;
   /** 1 for the first attempt after a loss, counting up while attempts fail. */
   readonly attempt: number;
-  /** The wait before this attempt. */
+  /**
+   * The wait before this attempt: what the SDK's reconnect policy chose; for a client made by
+   * `RedisClient.fromNodeRedis` (and its duplicates), which reconnect by the node-redis client's
+   * own strategy, the time measured from the failure to the attempt (0 right after a loss).
+   */
   readonly delayMs: number;
 }
 
