@@ -173,7 +173,11 @@ export type SubscriberOutcome = 'received' | 'invalid' | 'handler_error' | 'drop
  * rejected, `dropped` per event a full `stream()` queue dropped.
  */
 export interface SubscriberMessage {
-  /** The subscribed channel (a channel family's pattern for one of its channels), or the subscribed pattern. */
+  /**
+   * The subscribed channel (a channel family's pattern for one of its channels; `other` for a
+   * channel not of the platform). For a subscribed pattern: a family's pattern as it is, a pattern
+   * without glob characters as the channel it names, any other pattern `pattern`.
+   */
   readonly channel: string;
   readonly outcome: SubscriberOutcome;
 }

@@ -11,7 +11,7 @@ import { componentLogger } from '../internal/logger.js';
 import type { Logger } from '../internal/logger.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { channelLabel } from './channel-label.js';
+import { channelLabel, patternLabel } from './channel-label.js';
 import type { EventIterator } from './bounded-queue.js';
 import { checkChannel, isChannel } from './channels.js';
 import type { AnyEvent, Channel, EventOf, EventOfPattern } from './channels.js';
@@ -227,7 +227,7 @@ export class EventSubscriber {
 
   /** Reports a message's outcome on `trading-platform:subscriber:message`, labelled by its subscription. */
   #note(kind: Kind, key: string, outcome: SubscriberOutcome): void {
-    if (dc.subscriberMessage.hasSubscribers) dc.subscriberMessage.publish({ channel: kind === 'channel' ? channelLabel(key) : key, outcome });
+    if (dc.subscriberMessage.hasSubscribers) dc.subscriberMessage.publish({ channel: kind === 'channel' ? channelLabel(key) : patternLabel(key), outcome });
   }
 
   #invoke(handler: AnyHandler, event: AnyEvent, meta: MessageMeta, kind: Kind, key: string): void {

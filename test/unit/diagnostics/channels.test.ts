@@ -18,6 +18,7 @@ import type {
 import { FeatureCache } from '../../../src/cache/feature-cache.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
+import { patternLabel } from '../../../src/events/channel-label.js';
 import { PriceUpdateEvent } from '../../../src/events/price-update-event.js';
 import { EventStream } from '../../../src/streams/event-stream.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
@@ -330,6 +331,28 @@ describe('subscriber channels', () => {
       'price.updated.* handler_error',
     ].sort());
     expect(subscriberStatsFrom(r)).toEqual(subscriber.stats());
+  });
+});
+
+describe('subscriber channel labels', () => {
+  it('keep a family pattern, label a pattern without glob characters as its channel, and any other pattern `pattern`', async () => {
+    expect(patternLabel('price.updated.*')).toBe('price.updated.*');
+    expect(patternLabel('price.updated.AAPL')).toBe('price.updated.*');
+    expect(patternLabel('orders.executed')).toBe('orders.executed');
+    expect(patternLabel('custom.channel')).toBe('other');
+    for (const glob of ['orders.*', 'price.updated.AAP?', 'price.updated.[AM]*', 'price.updated.\\*', '*']) expect(patternLabel(glob)).toBe('pattern');
+
+    const { client } = await embeddedPair();
+    const subscriber = new EventSubscriber(client);
+    onCleanup(() => subscriber.close());
+    await subscriber.onPattern('price.updated.AAPL', () => undefined);
+    await subscriber.onPattern('price.updated.A*', () => undefined);
+    const r = record();
+    await new EventPublisher(client).publishPriceUpdate({ symbol: 'AAPL', price: '1.5' });
+    await waitFor(() => subscriber.stats().received === 2);
+    const labels = r.plain<SubscriberMessage>(N.SUBSCRIBER_MESSAGE).map((m) => m.channel);
+    expect(labels.sort()).toEqual(['pattern', 'price.updated.*']);
+    expect(JSON.stringify(r.messages.map((m) => m.payload))).not.toContain('AAPL');
   });
 });
 

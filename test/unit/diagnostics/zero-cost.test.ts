@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dc, traceAsync } from '../../../src/diagnostics/channels.js';
 import type * as Channels from '../../../src/diagnostics/channels.js';
-import { channelLabel } from '../../../src/events/channel-label.js';
+import { channelLabel, patternLabel } from '../../../src/events/channel-label.js';
 import type * as ChannelLabel from '../../../src/events/channel-label.js';
 import { FeatureCache } from '../../../src/cache/feature-cache.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
@@ -20,7 +20,7 @@ vi.mock('../../../src/diagnostics/channels.js', async (importOriginal) => {
 });
 vi.mock('../../../src/events/channel-label.js', async (importOriginal) => {
   const actual = await importOriginal<typeof ChannelLabel>();
-  return { channelLabel: vi.fn(actual.channelLabel) };
+  return { channelLabel: vi.fn(actual.channelLabel), patternLabel: vi.fn(actual.patternLabel) };
 });
 
 /** Spies on the `publish` of every channel the core publishes on. */
@@ -62,6 +62,7 @@ async function workload(): Promise<void> {
   await subscriber.on('orders.executed', () => {
     throw new Error('handler');
   });
+  await subscriber.onPattern('orders.*', () => undefined);
   const publisher = new EventPublisher(client);
   await publisher.publish('orders.executed', order());
   await waitFor(() => subscriber.stats().handlerErrors === 1);
@@ -76,6 +77,7 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.mocked(traceAsync).mockClear();
   vi.mocked(channelLabel).mockClear();
+  vi.mocked(patternLabel).mockClear();
 });
 
 describe('with nobody listening', () => {
@@ -85,6 +87,7 @@ describe('with nobody listening', () => {
     expect(spies.map((s) => s.mock.calls.length).reduce((a, b) => a + b, 0)).toBe(0);
     expect(traceAsync).not.toHaveBeenCalled();
     expect(channelLabel).not.toHaveBeenCalled();
+    expect(patternLabel).not.toHaveBeenCalled();
 
     // The same workload with one listener on every channel: the spies above are live.
     const listener = (): void => undefined;
@@ -103,5 +106,6 @@ describe('with nobody listening', () => {
     expect(silent.map(([name]) => name).sort()).toEqual(['cacheLocalEviction', 'cacheLocalInvalidation', 'clientReconnect', 'streamDelivery']);
     expect(traceAsync).toHaveBeenCalled();
     expect(channelLabel).toHaveBeenCalled();
+    expect(patternLabel).toHaveBeenCalled();
   });
 });
