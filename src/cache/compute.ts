@@ -1,6 +1,6 @@
 /** Read-or-compute for a `FeatureCache`: single-flight per key, one batched computation for the misses of many. */
 import { dc, traceAsync, traced } from '../diagnostics/channels.js';
-import type { CacheComputeContext } from '../diagnostics/payloads.js';
+import type { CacheComputeContext, CacheJoinMessage } from '../diagnostics/payloads.js';
 import { ValidationError } from '../internal/errors.js';
 import type { Features } from './codecs/index.js';
 import type { FeatureKeys } from './keys.js';
@@ -11,15 +11,25 @@ import { entriesOf, type FeatureEntries, type FeatureWrites, type WriteOptions }
 /** Computes the vectors of the symbols that were not cached, keyed by symbol. */
 export type ComputeMissing = (symbols: string[]) => Promise<FeatureEntries> | FeatureEntries;
 
+/** A flight's joins, kept only while `cache:join` has a subscriber: a join counts once the flight computes. */
+interface Joins {
+  computes: boolean;
+  /** Joins made while the flight was still reading: published if it computes, forgotten if its read hit. */
+  readonly waiting: Array<CacheJoinMessage['operation']>;
+}
+
 /**
  * Concurrent callers for one key share one read and one computation (a flight per key, across
- * both methods); a failing computation rejects every waiter and caches nothing.
+ * both methods); a failing computation rejects every waiter and caches nothing. A caller that
+ * joins a flight is published on `cache:join` only once that flight computes (a flight whose
+ * read hit computed nothing to share).
  */
 export class FeatureCompute {
   readonly #keys: FeatureKeys;
   readonly #reads: FeatureReads;
   readonly #writes: FeatureWrites;
   readonly #flights = new SingleFlight<Features>();
+  readonly #joins = new WeakMap<Promise<Features>, Joins>();
 
   constructor(keys: FeatureKeys, reads: FeatureReads, writes: FeatureWrites) {
     this.#keys = keys;
@@ -31,16 +41,22 @@ export class FeatureCompute {
   async getOrCompute(symbol: string, date: string, compute: () => Promise<Features> | Features, options: WriteOptions): Promise<Features> {
     this.#writes.ttlOf(options);
     const key = this.#keys.key(symbol, date);
-    if (dc.cacheJoin.hasSubscribers && this.#flights.has(key)) dc.cacheJoin.publish({ operation: 'getOrCompute' });
-    return this.#flights.run(key, async () => {
+    const joined = this.#flights.get(key);
+    if (joined !== undefined) {
+      if (dc.cacheJoin.hasSubscribers) this.#joined(joined, 'getOrCompute');
+      return joined;
+    }
+    const flight = this.#flights.run(key, async () => {
       const held = new Set<string>();
       const cached = await this.#reads.get(symbol, date, held);
       if (cached !== null) return cached;
+      this.#computes(flight);
       const features = traced(dc.cacheCompute) ? await tracedCompute('getOrCompute', 1, compute) : await compute();
       // Another writer's value (foreign, or a newer f64 version) is never written over.
       if (!held.has(key)) await this.#writes.set(symbol, date, features, options);
       return features;
     });
+    return flight;
   }
 
   /**
@@ -63,19 +79,53 @@ export class FeatureCompute {
     for (const [symbol, features] of result) {
       if (features !== null) continue;
       missing.push(symbol);
-      if (!this.#flights.has(this.#keys.key(symbol, date))) owned.push(symbol);
-      else if (dc.cacheJoin.hasSubscribers) dc.cacheJoin.publish({ operation: 'getManyOrCompute' });
+      const joined = this.#flights.get(this.#keys.key(symbol, date));
+      if (joined === undefined) owned.push(symbol);
+      else if (dc.cacheJoin.hasSubscribers) this.#joined(joined, 'getManyOrCompute');
     }
     if (missing.length > 0) {
+      const ownFlights: Array<Promise<Features>> = [];
       let batch: Promise<Map<string, Features>> | undefined;
-      const runBatch = (): Promise<Map<string, Features>> => (batch ??= this.#computeBatch(owned, date, computeMissing, options, held, written));
+      const runBatch = (): Promise<Map<string, Features>> => {
+        if (batch === undefined) {
+          for (const flight of ownFlights) this.#computes(flight);
+          batch = this.#computeBatch(owned, date, computeMissing, options, held, written);
+        }
+        return batch;
+      };
       // Promise.all observes every flight, so one failed batch is one rejection, never unhandled ones.
       const computed = await Promise.all(
-        missing.map((symbol) => this.#flights.run(this.#keys.key(symbol, date), async () => (await runBatch()).get(symbol) as Features)),
+        missing.map((symbol) => {
+          const key = this.#keys.key(symbol, date);
+          const own = this.#flights.get(key) === undefined;
+          const flight = this.#flights.run(key, async () => (await runBatch()).get(symbol) as Features);
+          if (own) ownFlights.push(flight);
+          return flight;
+        }),
       );
       for (let i = 0; i < missing.length; i++) result.set(missing[i] as string, computed[i] as Features);
     }
     return result as Map<string, Features>;
+  }
+
+  /** A caller joined `flight` (`cache:join` has a subscriber): published now if it computes, else when it does. */
+  #joined(flight: Promise<Features>, operation: CacheJoinMessage['operation']): void {
+    let joins = this.#joins.get(flight);
+    if (joins === undefined) this.#joins.set(flight, (joins = { computes: false, waiting: [] }));
+    if (joins.computes) dc.cacheJoin.publish({ operation });
+    else joins.waiting.push(operation);
+  }
+
+  /** `flight` missed and computes: the joins it had are joins of a computation, and so are later ones. */
+  #computes(flight: Promise<Features>): void {
+    const joins = this.#joins.get(flight);
+    if (joins === undefined) {
+      if (dc.cacheJoin.hasSubscribers) this.#joins.set(flight, { computes: true, waiting: [] });
+      return;
+    }
+    joins.computes = true;
+    if (dc.cacheJoin.hasSubscribers) for (const operation of joins.waiting) dc.cacheJoin.publish({ operation });
+    joins.waiting.length = 0;
   }
 
   /**

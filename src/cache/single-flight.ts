@@ -19,8 +19,8 @@ export class SingleFlight<T> {
     return promise;
   }
 
-  /** Whether a run for `key` is in flight now. */
-  has(key: string): boolean {
-    return this.#inFlight.has(key);
+  /** The run for `key` in flight now, if any: what {@link run} would join. */
+  get(key: string): Promise<T> | undefined {
+    return this.#inFlight.get(key);
   }
 }

@@ -109,7 +109,11 @@ export interface CacheComputeContext {
   error?: unknown;
 }
 
-/** `trading-platform:cache:join`: once per key a read-or-compute call joined instead of computing (single flight). */
+/**
+ * `trading-platform:cache:join`: once per key a read-or-compute call joined another call's flight
+ * instead of computing (single flight), when that flight computes (a flight whose read hit shares
+ * no computation: its joins are not published).
+ */
 export interface CacheJoinMessage {
   readonly operation: 'getOrCompute' | 'getManyOrCompute';
 }

@@ -12,7 +12,7 @@ export const METRIC_SPECS = Object.freeze({
   cacheReadDuration: spec('cache_read_duration_seconds', 'FeatureCache get, getMany and getMatrix calls, by operation.', ['operation']),
   cacheWrites: spec('cache_writes_total', 'Feature vectors handed to a write, by outcome (one per vector).', ['outcome']),
   cacheErrors: spec('cache_errors_total', 'Failed Redis round trips of feature caches, by operation (stats().errors).', ['operation']),
-  cacheJoins: spec('cache_single_flight_joins_total', 'Read-or-compute callers that joined a computation in flight for their key.', []),
+  cacheJoins: spec('cache_single_flight_joins_total', "Read-or-compute callers that shared another call's computation for their key instead of computing.", []),
   cacheComputeDuration: spec('cache_compute_duration_seconds', 'Calls of the compute function by read-or-compute and warm, by outcome.', ['outcome']),
   cacheLocalEntries: spec('cache_local_entries', 'Vectors held in the local tiers of live feature caches.', []),
   cacheLocalInvalidations: spec('cache_local_invalidations_total', 'Invalidations the local tiers received from Redis.', []),

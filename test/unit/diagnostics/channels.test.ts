@@ -218,6 +218,41 @@ describe('feature cache channels', () => {
     expect(cacheStatsFrom(r)).toEqual(withoutHitRate(cache.stats()));
   });
 
+  it('publishes a join only for a flight that computes, not for one whose read hit', async () => {
+    const { client } = await embeddedPair();
+    const cache = new FeatureCache(client, { prefix: 'dcj' });
+    await cache.set('HIT', DATE, { a: 1 });
+    const r = record();
+    let calls = 0;
+    const compute = (): Record<string, number> => {
+      calls += 1;
+      return { a: 2 };
+    };
+    // Three callers of a cached key share one read: nothing was computed, nothing joined a computation.
+    await Promise.all([1, 2, 3].map(() => cache.getOrCompute('HIT', DATE, compute)));
+    expect(calls).toBe(0);
+    expect(r.plain(N.CACHE_JOIN)).toEqual([]);
+    // An absent key: a caller that joins during the flight's read is published when the flight computes...
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated = async (): Promise<Record<string, number>> => {
+      calls += 1;
+      await gate;
+      return { a: 2 };
+    };
+    const first = cache.getOrCompute('MISS', DATE, gated);
+    const second = cache.getOrCompute('MISS', DATE, gated);
+    await waitFor(() => calls === 1);
+    expect(r.plain<CacheJoinMessage>(N.CACHE_JOIN)).toEqual([{ operation: 'getOrCompute' }]);
+    // ...and one that joins while it computes, at once.
+    const many = cache.getManyOrCompute(['MISS', 'HIT'], DATE, () => ({}));
+    await waitFor(() => r.plain(N.CACHE_JOIN).length === 2);
+    release();
+    await Promise.all([first, second, many]);
+    expect(calls).toBe(1);
+    expect(r.plain<CacheJoinMessage>(N.CACHE_JOIN)).toEqual([{ operation: 'getOrCompute' }, { operation: 'getManyOrCompute' }]);
+  });
+
   it('publishes nothing for a call refused before reading', async () => {
     const { client } = await embeddedPair();
     const cache = new FeatureCache(client);
