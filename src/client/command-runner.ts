@@ -1,5 +1,5 @@
 /** Runs a client's backend operations under its deadlines, with error mapping and retries, traced on `trading-platform:client:command`. */
-import { dc, traced, tracedFully, traceRejected, traceResolved, traceSettling } from '../diagnostics/channels.js';
+import { commandsUntraced, dc, traced, tracedFully, traceRejected, traceResolved, traceSettling } from '../diagnostics/channels.js';
 import type { ClientCommandContext } from '../diagnostics/payloads.js';
 import { RedisClosedError, RedisUnavailableError, type RedisSdkError } from '../internal/errors.js';
 import type { Backend } from './backend.js';
@@ -44,11 +44,12 @@ export class CommandRunner {
    * connection errors with full-jitter backoff, all attempts within the one deadline.
    * The first attempt on a ready connection is the hot path: no `async` frame, no timer of its
    * own (see {@link DeadlineScheduler}); retries and refusals take `#slow`. While the tracing
-   * channel `trading-platform:client:command` has subscribers, the whole call is traced.
+   * channel `trading-platform:client:command` has subscribers, the whole call is traced (unless
+   * started inside `untracedCommands`).
    */
   run<T>(command: string, fn: (backend: Backend) => Promise<T>, idempotent: boolean, timeoutMs?: number): Promise<T> {
     const tc = dc.clientCommand;
-    if (!traced(tc)) return this.#run(command, fn, idempotent, timeoutMs, undefined);
+    if (!traced(tc) || commandsUntraced()) return this.#run(command, fn, idempotent, timeoutMs, undefined);
     const context: ClientCommandContext = { command, component: this.#state.component, startedAt: performance.now() };
     if (tracedFully(tc)) return tc.tracePromise(() => this.#run(command, fn, idempotent, timeoutMs, undefined), context);
     return this.#run(command, fn, idempotent, timeoutMs, context);

@@ -132,6 +132,28 @@ export function traced(tc: TracingChannel<unknown, object>): boolean {
   return tc.start.hasSubscribers || tc.end.hasSubscribers || tc.asyncStart.hasSubscribers || tc.asyncEnd.hasSubscribers || tc.error.hasSubscribers;
 }
 
+/** How many {@link untracedCommands} calls are running now (they nest). */
+let untracedDepth = 0;
+
+/**
+ * Runs `start` with the client commands it starts synchronously left out of `client:command`: the
+ * scrape-time reads of the metrics exporter, which would otherwise be timed and counted by the
+ * very metrics they feed. Returns what `start` returns.
+ */
+export function untracedCommands<T>(start: () => T): T {
+  untracedDepth += 1;
+  try {
+    return start();
+  } finally {
+    untracedDepth -= 1;
+  }
+}
+
+/** Whether a client command starting now is left out of `client:command` (see {@link untracedCommands}). */
+export function commandsUntraced(): boolean {
+  return untracedDepth > 0;
+}
+
 /** What Node.js sets on a trace context. */
 interface Settled {
   result?: unknown;

@@ -1,9 +1,12 @@
 /**
  * A consumer group's state as Redis reports it, for exporters at scrape time: `pending` and `lag`
- * from `XINFO GROUPS`, and the length of the dead-letter stream (`XLEN`), each read bounded by a
- * timeout and never failing (a figure that could not be read is `null`).
+ * from `XINFO GROUPS`, and the length of the dead-letter stream (`XLEN`), each read once (never
+ * retried: the next scrape asks again), bounded by a timeout, never failing (a figure that could
+ * not be read is `null`), and left out of `client:command`, so a scrape never shows up in the
+ * command metrics it reports.
  */
 import type { RedisClient } from '../client/redis-client.js';
+import { untracedCommands } from '../diagnostics/channels.js';
 import type { LiveGroupStream } from '../diagnostics/live.js';
 import { withDeadline } from '../internal/deadlines.js';
 
@@ -17,17 +20,18 @@ export interface GroupStreamKeys {
 export async function readGroupStreams(client: RedisClient, group: string, streams: readonly GroupStreamKeys[], timeoutMs: number): Promise<LiveGroupStream[]> {
   return Promise.all(
     streams.map(async ({ streamKey, deadLetterKey }) => {
-      const [info, deadLetterLength] = await Promise.all([
-        bounded(client.command(['XINFO', 'GROUPS', streamKey], { idempotent: true, key: streamKey }), timeoutMs, 'XINFO GROUPS'),
-        bounded(client.streams.length(deadLetterKey), timeoutMs, 'XLEN'),
+      const [info, length] = untracedCommands(() => [
+        bounded(client.command(['XINFO', 'GROUPS', streamKey], { key: streamKey }), timeoutMs, 'XINFO GROUPS'),
+        bounded(client.command(['XLEN', deadLetterKey], { key: deadLetterKey }), timeoutMs, 'XLEN'),
       ]);
-      const fields = info === null ? undefined : groupFields(info, group);
+      const [infoReply, lengthReply] = await Promise.all([info, length]);
+      const fields = infoReply === null ? undefined : groupFields(infoReply, group);
       return {
         streamKey,
         deadLetterKey,
         pending: numberOrNull(fields?.get('pending')),
         lag: numberOrNull(fields?.get('lag')),
-        deadLetterLength,
+        deadLetterLength: numberOrNull(lengthReply),
       };
     }),
   );

@@ -1,16 +1,17 @@
-import { channel } from 'node:diagnostics_channel';
+import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIAGNOSTICS_CHANNELS as N } from '../../../src/diagnostics/channels.js';
 import { trackLive, type LiveConsumer, type LiveGroupStream } from '../../../src/diagnostics/live.js';
 import { FeatureCache } from '../../../src/cache/feature-cache.js';
-import type { RedisClient } from '../../../src/client/redis-client.js';
+import { RedisClient } from '../../../src/client/redis-client.js';
+import { BACKEND_FACTORY, type Backend, type InternalClientOptions } from '../../../src/client/backend.js';
 import { EventPublisher } from '../../../src/events/publisher.js';
 import { EventSubscriber } from '../../../src/events/subscriber.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
 import { EventStream } from '../../../src/streams/event-stream.js';
 import { groupFields, readGroupStreams } from '../../../src/streams/group-gauges.js';
-import { RedisCommandError } from '../../../src/internal/errors.js';
+import { RedisCommandError, RedisConnectionError } from '../../../src/internal/errors.js';
 import { registerMetrics, type MetricsHandle } from '../../../src/prometheus.js';
 import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
 import { embeddedPair, onCleanup, order, signal, waitFor } from '../../harness/events/helpers.js';
@@ -277,7 +278,7 @@ describe('gauges computed at scrape time', () => {
 
   it('bound every Redis read of a scrape by collectTimeoutMs, and never fail the scrape', async () => {
     const never = new Promise<never>(() => undefined);
-    const stuck = { command: () => never, streams: { length: () => never } } as unknown as RedisClient;
+    const stuck = { command: () => never } as unknown as RedisClient;
     const started = performance.now();
     const figures = await readGroupStreams(stuck, 'g', [{ streamKey: 's', deadLetterKey: 'd' }], 30);
     expect(figures).toEqual([{ streamKey: 's', deadLetterKey: 'd', pending: null, lag: null, deadLetterLength: null }]);
@@ -291,6 +292,43 @@ describe('gauges computed at scrape time', () => {
     const s = await scrape(registry);
     expect(s.find(`${P}stream_pending`, { group: 'g-embedded' })).toEqual([]);
     expect(failing.c.group).toBe('g-embedded'); // held until here
+  });
+});
+
+describe('scrape-time group reads', () => {
+  it('read XINFO GROUPS and XLEN once each, never retried, and left out of client:command', async () => {
+    const sent: string[][] = [];
+    const backend = {
+      kind: 'standalone',
+      endpoint: 'fake',
+      raw: undefined,
+      onSignal: () => undefined,
+      isReady: () => true,
+      mapError: (err: unknown) => err,
+      sendCommand: (args: readonly string[]) => {
+        sent.push([...args]);
+        return Promise.reject(new RedisConnectionError('connection reset'));
+      },
+    } as unknown as Backend;
+    const options: InternalClientOptions = { retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 }, [BACKEND_FACTORY]: () => backend };
+    const client = new RedisClient(options);
+    const traced: unknown[] = [];
+    const onEnd = (context: unknown): void => void traced.push(context);
+    subscribe(`tracing:${N.CLIENT_COMMAND}:asyncEnd`, onEnd);
+    try {
+      const figures = await readGroupStreams(client, 'g', [{ streamKey: 's', deadLetterKey: 'd' }], 1000);
+      expect(figures).toEqual([{ streamKey: 's', deadLetterKey: 'd', pending: null, lag: null, deadLetterLength: null }]);
+      // The same failure on a command of the application's is retried and traced.
+      await expect(client.command(['XLEN', 'd'], { idempotent: true })).rejects.toBeInstanceOf(RedisConnectionError);
+    } finally {
+      unsubscribe(`tracing:${N.CLIENT_COMMAND}:asyncEnd`, onEnd);
+    }
+    expect(sent.slice(0, 2)).toEqual([
+      ['XINFO', 'GROUPS', 's'],
+      ['XLEN', 'd'],
+    ]);
+    expect(sent.length).toBeGreaterThan(3);
+    expect(traced).toHaveLength(1);
   });
 });
 
