@@ -49,6 +49,9 @@ interface Registration {
   handles: number;
   readonly metrics: SdkMetrics;
   readonly stopListening: () => void;
+  /** What the metrics were created with: a later call may repeat them, not change them. */
+  readonly buckets: readonly number[];
+  readonly collectTimeoutMs: number;
 }
 
 /**
@@ -74,6 +77,26 @@ function intact(registry: Registry, registration: Registration): boolean {
   return registration.metrics.owned.every(([name, metric]) => registry.getSingleMetric(name) === metric);
 }
 
+/**
+ * A later call for the same registry and prefix may leave `buckets` and `collectTimeoutMs` out
+ * (it gets the registration's) or repeat them; it cannot change them.
+ */
+function checkSame(options: MetricsOptions | undefined, resolved: { buckets: readonly number[]; collectTimeoutMs: number }, registration: Registration): void {
+  const sameBuckets = resolved.buckets.length === registration.buckets.length && resolved.buckets.every((b, i) => b === registration.buckets[i]);
+  if (options?.buckets !== undefined && !sameBuckets) {
+    throw new ConfigError(
+      `Option buckets: this registry and prefix already have the SDK's metrics with buckets [${registration.buckets.join(', ')}]; pass the same buckets, none, or another prefix or registry`,
+      { context: { option: 'buckets' } },
+    );
+  }
+  if (options?.collectTimeoutMs !== undefined && resolved.collectTimeoutMs !== registration.collectTimeoutMs) {
+    throw new ConfigError(
+      `Option collectTimeoutMs: this registry and prefix already have the SDK's metrics with collectTimeoutMs ${registration.collectTimeoutMs}; pass the same value, none, or another prefix or registry`,
+      { context: { option: 'collectTimeoutMs' } },
+    );
+  }
+}
+
 function remove(registry: Registry, registration: Registration): void {
   registration.stopListening();
   for (const [name, metric] of registration.metrics.owned) if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
@@ -87,14 +110,15 @@ function remove(registry: Registry, registration: Registration): void {
  * Redis within `collectTimeoutMs`). Counts only what happens after the call.
  *
  * Idempotent per registry and prefix: a second call with the same ones returns another handle of
- * the same metrics (its `buckets` and `collectTimeoutMs` are those of the first call) and never
- * throws "already registered"; the metrics stay until every handle is given up (see
- * {@link MetricsHandle.unregister}). If the registry lost them meanwhile (`registry.clear()`),
- * they are registered afresh.
+ * the same metrics and never throws "already registered"; it may leave out `buckets` and
+ * `collectTimeoutMs` (the first call's apply) or repeat them, but not change them. The metrics
+ * stay until every handle is given up (see {@link MetricsHandle.unregister}). If the registry
+ * lost them meanwhile (`registry.clear()`), they are registered afresh.
  *
- * @throws ConfigError naming the bad option (`registry`, `prefix`, `buckets`, `collectTimeoutMs`),
- * or (`prefix`) when the registry holds a metric of one of the SDK's names that this function did
- * not register.
+ * @throws ConfigError naming the bad option (`registry`, `prefix`, `buckets`, `collectTimeoutMs`);
+ * (`buckets`, `collectTimeoutMs`) when a later call for the same registry and prefix gives another
+ * value than the metrics were registered with; or (`prefix`) when the registry holds a metric of
+ * one of the SDK's names that this function did not register.
  */
 export function registerMetrics(options?: MetricsOptions): MetricsHandle {
   const { registry, prefix, buckets, collectTimeoutMs } = resolveMetricsOptions(options, globalRegistry);
@@ -105,6 +129,7 @@ export function registerMetrics(options?: MetricsOptions): MetricsHandle {
     byPrefix.delete(prefix);
     registration = undefined;
   }
+  if (registration !== undefined) checkSame(options, { buckets, collectTimeoutMs }, registration);
   if (registration === undefined) {
     const taken = metricNames(prefix).find((name) => registry.getSingleMetric(name) !== undefined);
     if (taken !== undefined) {
@@ -113,7 +138,7 @@ export function registerMetrics(options?: MetricsOptions): MetricsHandle {
       });
     }
     const metrics = createMetrics(registry, prefix, buckets, collectTimeoutMs);
-    registration = { handles: 0, metrics, stopListening: listen(metrics) };
+    registration = { handles: 0, metrics, stopListening: listen(metrics), buckets, collectTimeoutMs };
     byPrefix.set(prefix, registration);
   }
   const shared = registration;

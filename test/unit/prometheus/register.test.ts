@@ -82,7 +82,7 @@ describe('registerMetrics', () => {
     const registry = new Registry();
     const first = registerMetrics({ registry });
     const metric = registry.getSingleMetric('trading_platform_publish_total');
-    const second = registerMetrics({ registry, buckets: [1, 2] });
+    const second = registerMetrics({ registry });
     expect(registry.getSingleMetric('trading_platform_publish_total')).toBe(metric);
     const outcome = channel(N.PUBLISH_OUTCOME);
     expect(outcome.hasSubscribers).toBe(true);
@@ -97,6 +97,23 @@ describe('registerMetrics', () => {
     second.unregister();
     expect(await registry.getMetricsAsJSON()).toEqual([]);
     expect(outcome.hasSubscribers).toBe(false);
+  });
+
+  it('lets a later call repeat or leave out buckets and collectTimeoutMs, and refuses one that changes them', () => {
+    const registry = new Registry();
+    metricsIn({ registry, buckets: [0.01, 0.1, 1], collectTimeoutMs: 500 });
+    metricsIn({ registry });
+    metricsIn({ registry, buckets: [0.01, 0.1, 1], collectTimeoutMs: 500 });
+    expect(configError({ registry, buckets: [0.01, 0.1] }).context).toMatchObject({ option: 'buckets' });
+    expect(configError({ registry, buckets: [0.01, 0.1, 2] }).message).toContain('[0.01, 0.1, 1]');
+    expect(configError({ registry, collectTimeoutMs: 1000 }).context).toMatchObject({ option: 'collectTimeoutMs' });
+    // A first call without options registered the defaults: a later one may give them, not others.
+    const plain = new Registry();
+    metricsIn({ registry: plain });
+    expect(configError({ registry: plain, buckets: [1] }).context).toMatchObject({ option: 'buckets' });
+    metricsIn({ registry: plain, buckets: [...METRICS_DEFAULTS.buckets], collectTimeoutMs: METRICS_DEFAULTS.collectTimeoutMs });
+    // Another prefix is another registration, with its own options.
+    metricsIn({ registry, prefix: 'other_', buckets: [5], collectTimeoutMs: 10 });
   });
 
   it('keeps registries and prefixes apart', async () => {
