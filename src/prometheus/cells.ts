@@ -30,13 +30,22 @@ export class CounterCells {
   readonly #labelNames: readonly string[];
   readonly #index = new Map<string, Map<string, Cell>>();
   readonly #cells: Cell[] = [];
+  readonly #initial: Cell[];
 
-  /** `initial`: label values whose series exist (at 0) from the first scrape. */
+  /** `initial`: label values whose series exist (at 0) from the first scrape, and again from the first scrape after a reset. */
   constructor(registry: Registry, spec: MetricSpec, initial: ReadonlyArray<readonly [string?, string?]> = []) {
     this.#labelNames = spec.labelNames;
     const flush = this.#flush.bind(this);
-    this.counter = new Counter({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry], collect: flush });
-    for (const [a, b] of initial) this.cell(a, b);
+    const counter = new Counter({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry], collect: flush });
+    // `registry.resetMetrics()` calls each metric's `reset()`: what was counted but not yet
+    // collected goes too, and the initial series come back at 0 as after registering.
+    const reset = counter.reset.bind(counter);
+    counter.reset = (): void => {
+      reset();
+      this.#reset();
+    };
+    this.counter = counter;
+    this.#initial = initial.map(([a, b]) => this.cell(a, b));
   }
 
   /** The cell of label values `a`, `b` (unused labels are left out); keep it to add to it directly. */
@@ -59,6 +68,14 @@ export class CounterCells {
   /** Adds `n` to the series of label values `a`, `b`. */
   add(n: number, a?: string, b?: string): void {
     this.cell(a, b).pending += n;
+  }
+
+  #reset(): void {
+    for (const cell of this.#cells) {
+      cell.pending = 0;
+      cell.flushed = true;
+    }
+    for (const cell of this.#initial) cell.flushed = false;
   }
 
   #flush(): void {

@@ -166,6 +166,31 @@ describe('counters fed by the channels', () => {
   });
 });
 
+describe('registry.resetMetrics()', () => {
+  it('zeroes the counters, drops what was not collected yet, and brings back the series that exist from the start', async () => {
+    const registry = metrics();
+    const writes = channel(N.CACHE_WRITE);
+    const outcome = channel(N.PUBLISH_OUTCOME);
+    const fresh = (await scrape(registry)).samples.filter((x) => x.name.endsWith('_total'));
+    expect(fresh.length).toBeGreaterThan(20);
+    writes.publish({ operation: 'set', written: 2, failed: 0, oversized: 0, errors: 0 });
+    outcome.publish({ channel: 'signals.generated', outcome: 'published', buffered: 0 });
+    expect((await scrape(registry)).value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(2);
+    // Counted after the last scrape, before the reset: gone with it.
+    writes.publish({ operation: 'set', written: 5, failed: 0, oversized: 0, errors: 0 });
+    registry.resetMetrics();
+    let s = await scrape(registry);
+    expect(s.samples.filter((x) => x.name.endsWith('_total'))).toEqual(fresh);
+    expect(s.find(`${P}publish_total`)).toEqual([]);
+    // Counting goes on from 0, for new and known series alike.
+    writes.publish({ operation: 'set', written: 1, failed: 0, oversized: 0, errors: 0 });
+    outcome.publish({ channel: 'signals.generated', outcome: 'published', buffered: 0 });
+    s = await scrape(registry);
+    expect(s.value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(1);
+    expect(s.value(`${P}publish_total`, { channel: 'signals.generated', outcome: 'published' })).toBe(1);
+  });
+});
+
 describe('duration histograms', () => {
   it('expose cumulative buckets, +Inf, sum and count in seconds, and clear on resetMetrics()', async () => {
     const registry = metrics({ buckets: [0.001, 0.01, 0.1] });
