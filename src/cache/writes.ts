@@ -95,7 +95,7 @@ export class FeatureWrites {
     const key = this.#keys.key(symbol, date);
     const value = this.#settings.codec.encode(features);
     if (!this.#fits(key, value)) {
-      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'set', written: 0, failed: 0, oversized: 1, errors: 0 });
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'set', written: 0, failed: 0, oversized: 1, refused: 0, errors: 0 });
       return false;
     }
     return this.#write([{ key, value }], ttl, 'set');
@@ -113,7 +113,9 @@ export class FeatureWrites {
     let oversized = 0;
     for (const w of writes) if (!this.#fits(w.key, w.value)) oversized++;
     if (oversized > 0) {
-      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'setMany', written: 0, failed: 0, oversized, errors: 0 });
+      // Nothing of the call is written: the vectors that fit are refused with the oversized ones.
+      const refused = writes.length - oversized;
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation: 'setMany', written: 0, failed: 0, oversized, refused, errors: 0 });
       return false;
     }
     return this.#write(writes, ttl, 'setMany');
@@ -138,12 +140,12 @@ export class FeatureWrites {
       if (count === 1) await this.#client.set(writes[0]!.key, writes[0]!.value, ttlSeconds === undefined ? {} : { ttlSeconds });
       else await this.#client.setMany(writes.map((w) => (ttlSeconds === undefined ? w : { ...w, ttlSeconds })));
       this.#counters.sets += count;
-      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: count, failed: 0, oversized: 0, errors: 0 });
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: count, failed: 0, oversized: 0, refused: 0, errors: 0 });
       return true;
     } catch (err) {
       this.#counters.errors++;
       this.#log.warn({ err: errorMessage(err), count }, 'feature write failed');
-      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: 0, failed: count, oversized: 0, errors: 1 });
+      if (dc.cacheWrite.hasSubscribers) dc.cacheWrite.publish({ operation, written: 0, failed: count, oversized: 0, refused: 0, errors: 1 });
       return false;
     } finally {
       this.#forget(writes);

@@ -71,6 +71,8 @@ export interface CacheWriteMessage {
   readonly failed: number;
   /** Vectors refused for exceeding `maxValueBytes` (then nothing of the call is written). */
   readonly oversized: number;
+  /** Vectors of a `setMany` that fit but were not written because another of the call was oversized. */
+  readonly refused: number;
   /** Failed Redis round trips: 0 or 1. */
   readonly errors: number;
 }

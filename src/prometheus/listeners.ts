@@ -50,7 +50,8 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
     c.cell('redis', 'foreign'),
     c.cell('redis', 'unsupported'),
   ];
-  const [written, writeError, oversized] = [m.cacheWrites.cell('written'), m.cacheWrites.cell('error'), m.cacheWrites.cell('oversized')];
+  const cw = m.cacheWrites;
+  const [written, writeError, oversized, refused] = [cw.cell('written'), cw.cell('error'), cw.cell('oversized'), cw.cell('refused')];
   const p = m.priceRequests;
   const [priceHit, priceMiss, priceInvalid, priceStale, priceError] = [p.cell('hit'), p.cell('miss'), p.cell('invalid'), p.cell('stale'), p.cell('error')];
   const cacheErrors = m.cacheErrors;
@@ -77,6 +78,7 @@ function outcomeListeners(m: SdkMetrics): Array<[string, Listener]> {
         written.pending += w.written;
         writeError.pending += w.failed;
         oversized.pending += w.oversized;
+        refused.pending += w.refused;
         if (w.errors !== 0) cacheErrors.add(w.errors, w.operation);
       },
     ],

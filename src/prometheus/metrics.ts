@@ -93,7 +93,7 @@ export function createMetrics(registry: Registry, prefix: string, buckets: reado
   const metrics = {
     cacheRequests,
     cacheReadDuration: histogram(S.cacheReadDuration),
-    cacheWrites: counter(S.cacheWrites, [['written'], ['error'], ['oversized']]),
+    cacheWrites: counter(S.cacheWrites, [['written'], ['error'], ['oversized'], ['refused']]),
     cacheErrors: counter(S.cacheErrors, CACHE_OPERATIONS.map((o) => [o] as const)),
     cacheJoins: counter(S.cacheJoins, [[]]),
     cacheComputeDuration: histogram(S.cacheComputeDuration),

@@ -169,10 +169,10 @@ describe('feature cache channels', () => {
       lookup('get', { absent: 1 }), // getOrCompute('E')
     ]);
     expect(r.plain<CacheWriteMessage>(N.CACHE_WRITE)).toEqual([
-      { operation: 'set', written: 0, failed: 0, oversized: 1, errors: 0 },
-      { operation: 'setMany', written: 2, failed: 0, oversized: 0, errors: 0 },
-      { operation: 'set', written: 1, failed: 0, oversized: 0, errors: 0 }, // Z
-      { operation: 'setMany', written: 1, failed: 0, oversized: 0, errors: 0 }, // W
+      { operation: 'set', written: 0, failed: 0, oversized: 1, refused: 0, errors: 0 },
+      { operation: 'setMany', written: 2, failed: 0, oversized: 0, refused: 0, errors: 0 },
+      { operation: 'set', written: 1, failed: 0, oversized: 0, refused: 0, errors: 0 }, // Z
+      { operation: 'setMany', written: 1, failed: 0, oversized: 0, refused: 0, errors: 0 }, // W
     ]);
     // The second getOrCompute('Z') joined the flight in progress at once, getManyOrCompute's Z after its read.
     expect(r.plain<CacheJoinMessage>(N.CACHE_JOIN)).toEqual([{ operation: 'getOrCompute' }, { operation: 'getManyOrCompute' }]);
@@ -202,7 +202,7 @@ describe('feature cache channels', () => {
     expect(await cache.setMany(DATE, [['A', { a: 1 }], ['B', { b: 1 }]])).toBe(false);
     expect(await cache.invalidateSymbol('A')).toBe(0);
     expect(r.plain<CacheLookupMessage>(N.CACHE_LOOKUP)).toEqual([lookup('get', { failed: 1, errors: 1 }), lookup('getMany', { failed: 3, errors: 1 })]);
-    expect(r.plain(N.CACHE_WRITE)).toEqual([{ operation: 'setMany', written: 0, failed: 2, oversized: 0, errors: 1 }]);
+    expect(r.plain(N.CACHE_WRITE)).toEqual([{ operation: 'setMany', written: 0, failed: 2, oversized: 0, refused: 0, errors: 1 }]);
     expect(r.plain(N.CACHE_INVALIDATE)).toEqual([{ operation: 'invalidateSymbol', deleted: 0, errors: 1 }]);
     // A failed INFO counts in stats().errors: it is published too.
     expect(await cache.serverStats()).toBeNull();
@@ -215,6 +215,17 @@ describe('feature cache channels', () => {
     const failures = r.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'error');
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) expect(f.error).toBeInstanceOf(RedisClosedError);
+    expect(cacheStatsFrom(r)).toEqual(withoutHitRate(cache.stats()));
+  });
+
+  it('reports the vectors of a setMany refused with an oversized one', async () => {
+    const { client } = await embeddedPair();
+    const cache = new FeatureCache(client, { prefix: 'dcr', maxValueBytes: 100 });
+    const big = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i]));
+    const r = record();
+    expect(await cache.setMany(DATE, [['A', { a: 1 }], ['B', big], ['C', { c: 1 }]])).toBe(false);
+    expect(r.plain(N.CACHE_WRITE)).toEqual([{ operation: 'setMany', written: 0, failed: 0, oversized: 1, refused: 2, errors: 0 }]);
+    expect(await cache.get('A', DATE)).toBeNull();
     expect(cacheStatsFrom(r)).toEqual(withoutHitRate(cache.stats()));
   });
 

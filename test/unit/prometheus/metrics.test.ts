@@ -46,6 +46,7 @@ describe('counters fed by the channels', () => {
     await cache.get('A', DATE);
     await cache.getMatrix(['A'], DATE);
     await cache.set('BIG', DATE, Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i])));
+    await cache.setMany(DATE, [['S1', { s: 1 }], ['S2', { s: 2 }], ['BIG', Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i]))]]);
     await Promise.all([cache.getOrCompute('C', DATE, () => ({ c: 1 })), cache.getOrCompute('C', DATE, () => ({ c: 2 }))]);
 
     const fake = new FakePublishClient();
@@ -83,6 +84,8 @@ describe('counters fed by the channels', () => {
     expect([req('redis', 'corrupt'), req('redis', 'foreign'), req('redis', 'unsupported')]).toEqual([c.corrupt, c.foreign, c.unsupported]);
     expect(s.value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(c.sets);
     expect(s.value(`${P}cache_writes_total`, { outcome: 'oversized' })).toBe(c.oversized);
+    expect(c.oversized).toBe(2);
+    expect(s.value(`${P}cache_writes_total`, { outcome: 'refused' })).toBe(2);
     expect(s.value(`${P}cache_single_flight_joins_total`)).toBe(1);
     expect(s.value(`${P}cache_compute_duration_seconds_count`, { outcome: 'ok' })).toBe(1);
     expect(s.value(`${P}cache_read_duration_seconds_count`, { operation: 'getMany' })).toBe(1);
@@ -173,17 +176,17 @@ describe('registry.resetMetrics()', () => {
     const outcome = channel(N.PUBLISH_OUTCOME);
     const fresh = (await scrape(registry)).samples.filter((x) => x.name.endsWith('_total'));
     expect(fresh.length).toBeGreaterThan(20);
-    writes.publish({ operation: 'set', written: 2, failed: 0, oversized: 0, errors: 0 });
+    writes.publish({ operation: 'set', written: 2, failed: 0, oversized: 0, refused: 0, errors: 0 });
     outcome.publish({ channel: 'signals.generated', outcome: 'published', buffered: 0 });
     expect((await scrape(registry)).value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(2);
     // Counted after the last scrape, before the reset: gone with it.
-    writes.publish({ operation: 'set', written: 5, failed: 0, oversized: 0, errors: 0 });
+    writes.publish({ operation: 'set', written: 5, failed: 0, oversized: 0, refused: 0, errors: 0 });
     registry.resetMetrics();
     let s = await scrape(registry);
     expect(s.samples.filter((x) => x.name.endsWith('_total'))).toEqual(fresh);
     expect(s.find(`${P}publish_total`)).toEqual([]);
     // Counting goes on from 0, for new and known series alike.
-    writes.publish({ operation: 'set', written: 1, failed: 0, oversized: 0, errors: 0 });
+    writes.publish({ operation: 'set', written: 1, failed: 0, oversized: 0, refused: 0, errors: 0 });
     outcome.publish({ channel: 'signals.generated', outcome: 'published', buffered: 0 });
     s = await scrape(registry);
     expect(s.value(`${P}cache_writes_total`, { outcome: 'written' })).toBe(1);
