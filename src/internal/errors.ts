@@ -1,7 +1,7 @@
 /**
  * One error hierarchy for the whole SDK. Every error has a stable string `code`, a `name` equal
- * to its class name, optional context fields and the original `cause`. Classify with
- * `instanceof` or by `code`.
+ * to its class name (spelled out in the class, so minified code keeps it), optional context
+ * fields and the original `cause`. Classify with `instanceof` or by `code`.
  */
 
 /** Stable error codes. They never change between minor versions. */
@@ -26,12 +26,18 @@ export interface RedisSdkErrorOptions {
 
 /** Base class of every error the SDK throws or rejects with. */
 export class RedisSdkError extends Error {
+  /**
+   * The class's name, spelled out: `name` of its errors, and the `class` label of metrics. A
+   * minifier may rename the class itself; this string stays. A subclass of your own without one
+   * is named by its class.
+   */
+  static readonly errorName: string = 'RedisSdkError';
   readonly code: ErrorCode;
   readonly context: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, options: RedisSdkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    this.name = Object.hasOwn(new.target, 'errorName') ? (new.target as typeof RedisSdkError).errorName : new.target.name;
     this.code = code;
     this.context = Object.freeze({ ...options.context });
   }
@@ -39,6 +45,7 @@ export class RedisSdkError extends Error {
 
 /** The connection could not be established or was lost: unreachable, handshake, auth, TLS. */
 export class RedisConnectionError extends RedisSdkError {
+  static override readonly errorName: string = 'RedisConnectionError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.CONNECTION, message, options);
   }
@@ -46,6 +53,7 @@ export class RedisConnectionError extends RedisSdkError {
 
 /** A call was refused at once because the client is not connected (no offline queue). */
 export class RedisUnavailableError extends RedisSdkError {
+  static override readonly errorName: string = 'RedisUnavailableError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.UNAVAILABLE, message, options);
   }
@@ -53,6 +61,7 @@ export class RedisUnavailableError extends RedisSdkError {
 
 /** A call did not settle within its deadline (connect or command). */
 export class RedisTimeoutError extends RedisSdkError {
+  static override readonly errorName: string = 'RedisTimeoutError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.TIMEOUT, message, options);
   }
@@ -60,6 +69,7 @@ export class RedisTimeoutError extends RedisSdkError {
 
 /** Redis answered with an error reply (WRONGTYPE, NOPERM, CROSSSLOT...). */
 export class RedisCommandError extends RedisSdkError {
+  static override readonly errorName: string = 'RedisCommandError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.COMMAND, message, options);
   }
@@ -67,6 +77,7 @@ export class RedisCommandError extends RedisSdkError {
 
 /** The client was closed or destroyed by its owner before or during the call. */
 export class RedisClosedError extends RedisSdkError {
+  static override readonly errorName: string = 'RedisClosedError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.CLOSED, message, options);
   }
@@ -74,6 +85,7 @@ export class RedisClosedError extends RedisSdkError {
 
 /** Options or environment variables are invalid. Thrown at construction, never at first use. */
 export class ConfigError extends RedisSdkError {
+  static override readonly errorName: string = 'ConfigError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.CONFIG, message, options);
   }
@@ -87,6 +99,7 @@ export interface ValidationIssue {
 
 /** Input (an event, a feature vector) failed validation. Lists every issue by path and reason. */
 export class ValidationError extends RedisSdkError {
+  static override readonly errorName: string = 'ValidationError';
   readonly issues: readonly ValidationIssue[];
 
   constructor(subject: string, issues: readonly ValidationIssue[], options?: RedisSdkErrorOptions) {
@@ -98,6 +111,7 @@ export class ValidationError extends RedisSdkError {
 
 /** A symbol, date or other key part is not allowed. Thrown before anything is sent. */
 export class InvalidKeyError extends RedisSdkError {
+  static override readonly errorName: string = 'InvalidKeyError';
   constructor(message: string, options?: RedisSdkErrorOptions) {
     super(ErrorCodes.INVALID_KEY, message, options);
   }

@@ -11,7 +11,7 @@ import { EventSubscriber } from '../../../src/events/subscriber.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
 import { EventStream } from '../../../src/streams/event-stream.js';
 import { groupFields, readGroupStreams } from '../../../src/streams/group-gauges.js';
-import { RedisCommandError, RedisConnectionError } from '../../../src/internal/errors.js';
+import { RedisClosedError, RedisCommandError, RedisConnectionError } from '../../../src/internal/errors.js';
 import { registerMetrics, type MetricsHandle } from '../../../src/prometheus.js';
 import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
 import { embeddedPair, onCleanup, order, signal, waitFor } from '../../harness/events/helpers.js';
@@ -124,6 +124,23 @@ describe('counters fed by the channels', () => {
     const s = await scrape(registry);
     expect(s.value(`${P}client_command_errors_total`, { operation: 'GET', class: 'RedisClosedError' })).toBe(1);
     expect(s.value(`${P}client_command_errors_total`, { operation: 'PUBLISH', class: 'RedisClosedError' })).toBe(1);
+  });
+
+  it('label the error class by its spelled-out name, which a minifier renaming the class leaves alone', async () => {
+    const registry = metrics();
+    const { client } = await embeddedPair();
+    await client.close();
+    const original = Object.getOwnPropertyDescriptor(RedisClosedError, 'name') as PropertyDescriptor;
+    Object.defineProperty(RedisClosedError, 'name', { ...original, value: 'e' });
+    try {
+      await expect(client.get('k')).rejects.toMatchObject({ name: 'RedisClosedError' });
+    } finally {
+      Object.defineProperty(RedisClosedError, 'name', original);
+    }
+    expect((await scrape(registry)).value(`${P}client_command_errors_total`, { operation: 'GET', class: 'RedisClosedError' })).toBe(1);
+    // A subclass of the application's own is named by its class.
+    class AppError extends RedisCommandError {}
+    expect(new AppError('x').name).toBe('AppError');
   });
   it('count failed round trips of caches by operation: equal to stats().errors', async () => {
     const registry = metrics();
