@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIAGNOSTICS_CHANNELS as N } from '../../../src/diagnostics/channels.js';
 import type {
@@ -39,15 +40,22 @@ describe('diagnostics channels against a real redis-server: the scripted workloa
   let proxy: FaultProxyHandle;
   let recorder: Recorder;
   let w: Workload;
+  /** `performance.now()` before the workload started, and each command's clock read at its asyncEnd. */
+  let startedBefore: number;
+  const endedAt = new WeakMap<object, number>();
+  const onEnd = (context: unknown): void => void endedAt.set(context as object, performance.now());
 
   beforeAll(async () => {
     proxy = await startFaultProxy({ targetPort: redis.server.port });
     // Only asyncEnd and error of the tracing channels: the exporter's own subscription.
     recorder = recordChannels(['asyncEnd', 'error']);
+    subscribe(`tracing:${N.CLIENT_COMMAND}:asyncEnd`, onEnd);
+    startedBefore = performance.now();
     w = await runWorkload(redis.server, proxy);
   });
 
   afterAll(async () => {
+    unsubscribe(`tracing:${N.CLIENT_COMMAND}:asyncEnd`, onEnd);
     recorder?.stop();
     await w?.close();
     await proxy?.close();
@@ -92,7 +100,14 @@ describe('diagnostics channels against a real redis-server: the scripted workloa
   it('trace every command with its duration and, on failure, its SDK error; payloads carry no key', () => {
     const commands = recorder.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'asyncEnd');
     for (const name of ['GET', 'MGET', 'SET', 'PUBLISH', 'XADD', 'XREADGROUP', 'XACK', 'XAUTOCLAIM']) expect(commands.map((c) => c.command)).toContain(name);
-    for (const c of commands) expect(c.startedAt).toBeLessThanOrEqual(performance.now());
+    // startedAt is a performance.now() reading taken during the workload, before the command's end: a
+    // listener of asyncEnd alone gets a non-negative duration from it (another clock, or none, fails here).
+    const ends = recorder.messages.filter((m) => m.channel === N.CLIENT_COMMAND && m.event === 'asyncEnd');
+    for (const end of ends) {
+      const startedAt = end.payload.startedAt as number;
+      expect(startedAt).toBeGreaterThanOrEqual(startedBefore);
+      expect(startedAt).toBeLessThanOrEqual(endedAt.get(end.object) as number);
+    }
     const failed = recorder.traced<ClientCommandContext>(N.CLIENT_COMMAND, 'error');
     expect(failed.map((c) => (c.error as Error).name)).toContain('RedisCommandError');
     expect(failed.map((c) => (c.error as Error).name)).toContain('RedisUnavailableError');

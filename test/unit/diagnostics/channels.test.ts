@@ -1,5 +1,5 @@
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as sdk from '../../../src/index.js';
 import { DIAGNOSTICS_CHANNELS as N, traceAsync } from '../../../src/diagnostics/channels.js';
 import type {
@@ -9,6 +9,7 @@ import type {
   CacheReadContext,
   CacheWriteMessage,
   ClientCommandContext,
+  ClientReconnectMessage,
   ClientStatusMessage,
   PublishContext,
   PublishOutcomeMessage,
@@ -24,7 +25,10 @@ import { EventStream } from '../../../src/streams/event-stream.js';
 import { PriceCache } from '../../../src/prices/price-cache.js';
 import { RedisClosedError, RedisCommandError, RedisTimeoutError } from '../../../src/internal/errors.js';
 import { CommandRunner } from '../../../src/client/command-runner.js';
-import type { Backend } from '../../../src/client/backend.js';
+import type { Backend, BackendSignal, ReconnectPolicy } from '../../../src/client/backend.js';
+import { Connection } from '../../../src/client/connection.js';
+import { resolveClientOptions } from '../../../src/client/options.js';
+import { silentLogger } from '../../../src/internal/logger.js';
 import { FakePublishClient } from '../../harness/events/fake-publish-client.js';
 import { embeddedPair, onCleanup, order, signal, waitFor } from '../../harness/events/helpers.js';
 import {
@@ -470,6 +474,58 @@ describe('stream and client channels', () => {
     expect(() => new sdk.RedisClient({ component: 'has space' })).toThrow(sdk.ConfigError);
     expect(() => new sdk.RedisClient({ component: '' })).toThrow(/component/);
     expect(() => new sdk.RedisClient({ component: 'x'.repeat(65) })).toThrow(/component/);
+  });
+});
+
+describe('client:reconnect of a connection that reconnects by its own strategy', () => {
+  it('publishes each attempt the backend announces alone, counted from 1 after each loss, its wait measured since the failure', () => {
+    let signal: (s: BackendSignal) => void = () => undefined;
+    let policy: ReconnectPolicy = () => 0;
+    let ready = true;
+    const backend = {
+      kind: 'standalone',
+      endpoint: 'fake',
+      isReady: () => ready,
+      mapError: (err: unknown) => err,
+      onSignal: (listener: (s: BackendSignal) => void) => void (signal = listener),
+      destroy: () => undefined,
+    } as unknown as Backend;
+    const factory = (p: ReconnectPolicy): Backend => {
+      policy = p;
+      return backend;
+    };
+    const hooks = { status: () => undefined, error: () => undefined };
+    const connection = new Connection(factory, resolveClientOptions({ component: 'own-strategy' }), silentLogger, hooks);
+    expect(connection.status).toBe('ready');
+    const r = record([]);
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      ready = false;
+      signal({ type: 'error', error: new Error('reset') });
+      signal({ type: 'reconnecting' }); // node-redis tries again at once after a loss
+      now = 1005;
+      signal({ type: 'error', error: new Error('refused') });
+      now = 1025;
+      signal({ type: 'reconnecting' }); // after its strategy's 20 ms
+      ready = true;
+      signal({ type: 'ready' });
+      now = 2000;
+      signal({ type: 'error', error: new Error('reset') });
+      signal({ type: 'reconnecting' });
+      // An attempt the SDK's own policy scheduled was published by the policy: its signal adds nothing.
+      expect(policy(0, new Error('reset'))).toBeGreaterThan(0);
+      signal({ type: 'reconnecting' });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(r.plain<ClientReconnectMessage>(N.CLIENT_RECONNECT).map((m) => [m.component, m.attempt, m.delayMs])).toEqual([
+      ['own-strategy', 1, 0],
+      ['own-strategy', 2, 20],
+      ['own-strategy', 1, 0],
+      ['own-strategy', 1, expect.any(Number)], // the policy's, from its backoff
+    ]);
+    connection.destroy();
   });
 });
 

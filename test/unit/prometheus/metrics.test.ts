@@ -1,6 +1,6 @@
 import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DIAGNOSTICS_CHANNELS as N } from '../../../src/diagnostics/channels.js';
 import { trackLive, type LiveConsumer, type LiveGroupStream } from '../../../src/diagnostics/live.js';
 import { FeatureCache } from '../../../src/cache/feature-cache.js';
@@ -142,6 +142,7 @@ describe('counters fed by the channels', () => {
     class AppError extends RedisCommandError {}
     expect(new AppError('x').name).toBe('AppError');
   });
+
   it('count failed round trips of caches by operation: equal to stats().errors', async () => {
     const registry = metrics();
     const { client } = await embeddedPair();
@@ -215,15 +216,19 @@ describe('duration histograms', () => {
   it('expose cumulative buckets, +Inf, sum and count in seconds, and clear on resetMetrics()', async () => {
     const registry = metrics({ buckets: [0.001, 0.01, 0.1] });
     const asyncEnd = channel(`tracing:${N.CLIENT_COMMAND}:asyncEnd`);
-    const now = performance.now();
-    for (const agoMs of [0, 5, 5, 50, 5000]) asyncEnd.publish({ command: 'GET', component: 'client', startedAt: now - agoMs });
+    // The listener reads the clock at asyncEnd: a fixed clock makes each duration exact.
+    const now = 1_000_000;
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(now);
+    try {
+      for (const agoMs of [0, 5, 5, 50, 5000]) asyncEnd.publish({ command: 'GET', component: 'client', startedAt: now - agoMs });
+    } finally {
+      clock.mockRestore();
+    }
     const s = await scrape(registry);
     const bucket = (le: string): number | undefined => s.value(`${P}client_command_duration_seconds_bucket`, { operation: 'GET', le });
     expect([bucket('0.001'), bucket('0.01'), bucket('0.1'), bucket('+Inf')]).toEqual([1, 3, 4, 5]);
     expect(s.value(`${P}client_command_duration_seconds_count`, { operation: 'GET' })).toBe(5);
-    const sum = s.value(`${P}client_command_duration_seconds_sum`, { operation: 'GET' }) ?? 0;
-    expect(sum).toBeGreaterThanOrEqual(5.06);
-    expect(sum).toBeLessThan(60);
+    expect(s.value(`${P}client_command_duration_seconds_sum`, { operation: 'GET' })).toBeCloseTo(5.06, 9);
     const json = await registry.getMetricsAsJSON();
     expect(json.find((m) => m.name === `${P}client_command_duration_seconds`)?.values).toHaveLength(6);
     registry.resetMetrics();
@@ -324,10 +329,18 @@ describe('gauges computed at scrape time', () => {
   it('bound every Redis read of a scrape by collectTimeoutMs, and never fail the scrape', async () => {
     const never = new Promise<never>(() => undefined);
     const stuck = { command: () => never } as unknown as RedisClient;
-    const started = performance.now();
-    const figures = await readGroupStreams(stuck, 'g', [{ streamKey: 's', deadLetterKey: 'd' }], 30);
+    vi.useFakeTimers();
+    let figures: unknown;
+    try {
+      const reading = readGroupStreams(stuck, 'g', [{ streamKey: 's', deadLetterKey: 'd' }], 30).then((f) => (figures = f));
+      await vi.advanceTimersByTimeAsync(29);
+      expect(figures).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await reading;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(figures).toEqual([{ streamKey: 's', deadLetterKey: 'd', pending: null, lag: null, deadLetterLength: null }]);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
     // A consumer on the embedded backend (no raw commands): the scrape succeeds without its series.
     const registry = metrics();
     const { client } = await embeddedPair();
