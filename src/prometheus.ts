@@ -13,8 +13,9 @@
  * // on shutdown: metrics.unregister();
  * ```
  */
-import { register as globalRegistry, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ConfigError } from './internal/errors.js';
+import { promClient } from './prometheus/prom-client.js';
 import { listen } from './prometheus/listeners.js';
 import { createMetrics, METRIC_SPECS, metricNames, type SdkMetrics } from './prometheus/metrics.js';
 import { resolveMetricsOptions, type MetricsOptions } from './prometheus/options.js';
@@ -121,7 +122,7 @@ function remove(registry: Registry, registration: Registration): void {
  * one of the SDK's names that this function did not register.
  */
 export function registerMetrics(options?: MetricsOptions): MetricsHandle {
-  const { registry, prefix, buckets, collectTimeoutMs } = resolveMetricsOptions(options, globalRegistry);
+  const { registry, prefix, buckets, collectTimeoutMs } = resolveMetricsOptions(options, promClient.register);
   const byPrefix = registrations(registry);
   let registration = byPrefix.get(prefix);
   if (registration !== undefined && !intact(registry, registration)) {

@@ -4,7 +4,8 @@
  * observations land in per-label bucket arrays that the registry reads at scrape time. No label
  * object is built, hashed or validated per event.
  */
-import { Counter, type Histogram, type Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import { promClient } from './prom-client.js';
 
 /** The pending increments of one label combination. */
 export interface Cell {
@@ -36,7 +37,7 @@ export class CounterCells {
   constructor(registry: Registry, spec: MetricSpec, initial: ReadonlyArray<readonly [string?, string?]> = []) {
     this.#labelNames = spec.labelNames;
     const flush = this.#flush.bind(this);
-    const counter = new Counter({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry], collect: flush });
+    const counter = new promClient.Counter({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry], collect: flush });
     // `registry.resetMetrics()` calls each metric's `reset()`: what was counted but not yet
     // collected goes too, and the initial series come back at 0 as after registering.
     const reset = counter.reset.bind(counter);

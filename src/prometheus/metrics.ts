@@ -2,9 +2,10 @@
  * The SDK's Prometheus metrics: every name, help text and label (the contract dashboards and
  * alerts are written against), and their creation in one registry under one prefix.
  */
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import { CounterCells, SecondsHistogram, type MetricSpec } from './cells.js';
 import { connectionStatus, GroupFigures, localEntries, publishBuffer } from './gauges.js';
+import { promClient } from './prom-client.js';
 
 /** Metric names without the prefix, with their help and labels. */
 export const METRIC_SPECS = Object.freeze({
@@ -87,7 +88,7 @@ export function createMetrics(registry: Registry, prefix: string, buckets: reado
   const counter = (s: MetricSpec, initial?: ReadonlyArray<readonly [string?, string?]>): CounterCells => new CounterCells(registry, named(s), initial);
   const histogram = (s: MetricSpec): SecondsHistogram => new SecondsHistogram(registry, named(s), buckets);
   const gauge = (s: MetricSpec, collect: (this: Gauge) => void | Promise<void>): Gauge =>
-    new Gauge({ ...named(s), labelNames: [...s.labelNames], registers: [registry], collect });
+    new promClient.Gauge({ ...named(s), labelNames: [...s.labelNames], registers: [registry], collect });
 
   const cacheRequests = counter(S.cacheRequests, [['local', 'hit'], ...CACHE_REDIS_OUTCOMES.map((o) => ['redis', o] as const)]);
   const metrics = {
