@@ -1,7 +1,8 @@
 /**
  * `@trading-platform/redis-client/prometheus`: the SDK's Prometheus metrics (prom-client 15, an
  * optional peer dependency), fed by its diagnostics channels and by its live objects at scrape
- * time. Metric names and labels: `docs/diagnostics.md`.
+ * time. Metric names and labels: `docs/diagnostics.md`. Loading this entry without prom-client
+ * installed throws a `ConfigError` (`context.dependency: 'prom-client'`) saying `npm install prom-client@^15`.
  *
  * @example
  * ```ts

@@ -59,7 +59,7 @@ export const DIAGNOSTICS_CHANNELS = Object.freeze({
   CACHE_INFO: 'trading-platform:cache:info',
   /** *Tracing*: one call of the caller's compute function by read-or-compute. Context {@link CacheComputeContext}. */
   CACHE_COMPUTE: 'trading-platform:cache:compute',
-  /** A caller joined a computation already in flight for a key (single flight). {@link CacheJoinMessage}. */
+  /** A caller joined a computation already in flight for a key (single flight); published once that flight computes. {@link CacheJoinMessage}. */
   CACHE_JOIN: 'trading-platform:cache:join',
   /** The local tier received an invalidation from Redis. {@link CacheLocalInvalidationMessage}. */
   CACHE_LOCAL_INVALIDATION: 'trading-platform:cache:local-invalidation',

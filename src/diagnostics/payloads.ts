@@ -188,7 +188,7 @@ export interface SubscriberMessage {
   readonly outcome: SubscriberOutcome;
 }
 
-/** `trading-platform:stream:append`: one `EventStream.append` that reached Redis, when it settles. */
+/** `trading-platform:stream:append`: one `EventStream.append` of a valid event, when it settles (`failed` also when the client refused to send it). */
 export interface StreamAppendMessage {
   /** The channel of the stream (a channel family's pattern). */
   readonly channel: string;
