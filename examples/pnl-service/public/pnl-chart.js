@@ -31,7 +31,8 @@ function rangeWithZero(_u, min, max) {
 /**
  * Draws the curve in `el` (sized by CSS; the chart follows its width) and writes the hovered
  * point into `readout`. Totals are parsed to Number in its history only: the chart is the one
- * consumer that needs floats. `el.dataset.points` says how many points are drawn.
+ * consumer that needs floats. `el.dataset.points` says how many points are drawn, `el.dataset.last`
+ * the newest value.
  */
 export function createPnlChart(el, readout) {
   const history = createCurveHistory();
@@ -100,6 +101,7 @@ export function createPnlChart(el, readout) {
     render() {
       plot.setData([history.t, history.y]);
       el.dataset.points = String(history.t.length);
+      el.dataset.last = history.y.length > 0 ? String(history.y[history.y.length - 1]) : '';
     },
   };
 }
