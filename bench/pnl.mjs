@@ -29,9 +29,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'tsup';
 import { EventPublisher, EventStream, RedisClient } from '@trading-platform/redis-client';
-import { describeMachine, markdownTable, printTable, summarize, percentile, startServer } from './lib/index.mjs';
+import { bundleExamples, describeMachine, markdownTable, printTable, summarize, percentile, startServer } from './lib/index.mjs';
 
 const root = new URL('..', import.meta.url);
 if (!existsSync(new URL('dist/index.js', root))) {
@@ -52,24 +51,10 @@ for (const [name, value] of Object.entries({ seconds, warmupSeconds, SYMBOLS, RA
 }
 
 // The examples, bundled from source: the service's factory, the feed and the shared market data.
-const bundle = fileURLToPath(new URL('.tmp/bench-pnl/', root));
-await build({
-  entry: {
-    'pnl-app': fileURLToPath(new URL('examples/pnl-service/src/app.ts', root)),
-    feed: fileURLToPath(new URL('examples/market-data-feed/src/feed.ts', root)),
-    shared: fileURLToPath(new URL('examples/shared/index.ts', root)),
-  },
-  outDir: bundle,
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  config: false,
-  silent: true,
-  dts: false,
-  sourcemap: false,
-  splitting: true,
-  clean: true,
-  external: ['@trading-platform/redis-client', '@trading-platform/redis-client/embedded', 'fastify', '@fastify/static', 'prom-client', 'decimal.js', 'valibot'],
+const bundle = await bundleExamples('bench-pnl', {
+  'pnl-app': 'examples/pnl-service/src/app.ts',
+  feed: 'examples/market-data-feed/src/feed.ts',
+  shared: 'examples/shared/index.ts',
 });
 const { startFeed } = await import(pathToFileURL(`${bundle}feed.js`).href);
 const shared = await import(pathToFileURL(`${bundle}shared.js`).href);

@@ -36,8 +36,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { createClient } from 'redis';
-import { build } from 'tsup';
-import { describeMachine, markdownTable, printTable, startServer, summarize } from './lib/index.mjs';
+import { bundleExamples, describeMachine, markdownTable, printTable, startServer, summarize } from './lib/index.mjs';
 
 const root = new URL('..', import.meta.url);
 const serviceJs = new URL('.tmp/examples-build/signal-service.js', root);
@@ -56,20 +55,7 @@ const HOT = Array.from({ length: 50 }, (_, i) => `H${letters(i)}`);
 const COLD = Array.from({ length: 100 }, (_, i) => `C${letters(i)}`);
 
 // The examples' generator, bundled from source (it is not part of the examples build).
-const work = fileURLToPath(new URL('.tmp/bench-signal-service/', root));
-await build({
-  entry: { shared: fileURLToPath(new URL('examples/shared/index.ts', root)) },
-  outDir: work,
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  config: false,
-  silent: true,
-  dts: false,
-  sourcemap: false,
-  clean: true,
-  external: ['@trading-platform/redis-client', 'fastify', 'valibot'],
-});
+const work = await bundleExamples('bench-signal-service', { shared: 'examples/shared/index.ts' });
 const shared = await import(pathToFileURL(path.join(work, 'shared.js')).href);
 const rows = shared.generateMarketData({ ...shared.DEFAULT_GENERATE_OPTIONS, symbols: [...HOT, ...COLD], days: DATES + shared.ALPHA158_HISTORY + 9 });
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'signal-bench-'));
